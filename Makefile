@@ -1,0 +1,52 @@
+# Entry points: `make demo` runs the main job on the local lab, `make test` runs every test.
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/multihome-multus
+VENV := $(CACHE)/venv
+COLLECTIONS := $(CACHE)/collections
+LINK := $(COLLECTIONS)/ansible_collections/multihome/multus
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-packages
+export MULTIHOME_CACHE := $(CACHE)
+
+.PHONY: setup packages venv link demo test unit sanity lint templates molecule build clean-lab
+
+setup: packages venv link
+
+packages:
+	bash hack/install-packages.sh
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+link:
+	mkdir -p $(dir $(LINK))
+	ln -sfn $(CURDIR) $(LINK)
+
+demo: setup
+	bash lab/demo.sh
+
+test: setup unit templates lint sanity build molecule
+
+unit:
+	pytest -q -p no:cacheprovider tests/unit
+
+templates:
+	pytest -q -p no:cacheprovider tests/templates
+
+lint:
+	ansible-lint --profile production --offline
+
+sanity:
+	bash hack/sanity.sh
+
+build:
+	bash hack/build-and-install.sh
+
+molecule:
+	molecule test -s node
+
+clean-lab:
+	bash lab/labctl down

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the lab cluster's binaries from their Go modules into a cache keyed by
+# version: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and
+# kubectl from k8s.io/kubernetes, the Multus thin plugin binaries, kwok and
+# kwokctl (they start and stop the control plane) and etcd with etcdctl.
+# Only the first run pays; later runs find the binaries and exit.
+set -euo pipefail
+KUBE_VERSION=${KUBE_VERSION:-1.36.3}
+MULTUS_VERSION=${MULTUS_VERSION:-v4.3.0}
+KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
+ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+cache="${MULTIHOME_CACHE:-$HOME/.cache/multihome-multus}/cluster-bin"
+out="$cache/k8s-v$KUBE_VERSION"
+mout="$cache/multus-$MULTUS_VERSION"
+kout="$cache/kwok-$KWOK_VERSION"
+eout="$cache/etcd-$ETCD_VERSION"
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+export GOPATH="${GOPATH:-$HOME/go}" GOCACHE="${GOCACHE:-$HOME/.cache/go-build}"
+
+build_kubernetes() {
+  [ -x "$out/kubelet" ] && [ -x "$out/kubectl" ] && return 0
+  local mod="$cache/src/k8s-v$KUBE_VERSION" staging="v0.${KUBE_VERSION#1.}"
+  mkdir -p "$mod" "$out"
+  cd "$mod"
+  [ -f go.mod ] || go mod init multihome.lab/k8sbins >/dev/null
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 with replace lines
+  # that do not apply to a dependent; point each at its published tag.
+  local gomod
+  gomod=$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')
+  awk '$2 == "v0.0.0" && $1 ~ /^k8s\.io\// {print $1}' "$gomod" | sort -u | while read -r m; do
+    go mod edit -replace="$m=$m@$staging"
+  done
+  go get "k8s.io/kubernetes@v$KUBE_VERSION"
+  local minor=${KUBE_VERSION#1.}; minor=${minor%%.*}
+  local ldflags="-s -w" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $p.gitVersion=v$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  go build -p 2 -trimpath -ldflags "$ldflags" -o "$out/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl
+}
+
+build_multus() {
+  [ -x "$mout/thin_entrypoint" ] && return 0
+  # `go install pkg@version` asks the proxy for the module's version list, which
+  # it refuses for this gopkg.in path; a wrapper module needs only the exact version.
+  local mod="$cache/src/multus-$MULTUS_VERSION" m=gopkg.in/k8snetworkplumbingwg/multus-cni.v4
+  mkdir -p "$mod" "$mout"
+  cd "$mod"
+  [ -f go.mod ] || go mod init multihome.lab/multusbins >/dev/null
+  go get "$m@$MULTUS_VERSION"
+  go build -trimpath -ldflags "-s -w" -o "$mout/" "$m/cmd/multus" "$m/cmd/install_multus" "$m/cmd/thin_entrypoint"
+}
+
+build_kwok() {
+  [ -x "$kout/kwok" ] && [ -x "$kout/kwokctl" ] && return 0
+  # Same wrapper pattern as Multus: only the exact version is asked of the proxy.
+  # kwokctl's default Kubernetes version is stamped to ours, so nothing it
+  # derives from it points at a release we did not build.
+  local mod="$cache/src/kwok-$KWOK_VERSION" m=sigs.k8s.io/kwok
+  mkdir -p "$mod" "$kout"
+  cd "$mod"
+  [ -f go.mod ] || go mod init multihome.lab/kwokbins >/dev/null
+  go get "$m@$KWOK_VERSION"
+  go build -trimpath -ldflags "-s -w -X $m/pkg/consts.KubeVersion=$KUBE_VERSION" -o "$kout/" "$m/cmd/kwok" "$m/cmd/kwokctl"
+}
+
+build_etcd() {
+  [ -x "$eout/etcd" ] && [ -x "$eout/etcdctl" ] && return 0
+  # server/v3 carries `=> ../api` style replace lines that only work inside the
+  # etcd tree; a dependent ignores them and takes the published sibling tags.
+  local mod="$cache/src/etcd-$ETCD_VERSION"
+  mkdir -p "$mod" "$eout"
+  cd "$mod"
+  [ -f go.mod ] || go mod init multihome.lab/etcdbins >/dev/null
+  go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" "go.etcd.io/etcd/etcdctl/v3@$ETCD_VERSION"
+  # Both main packages sit at their module roots; go build would name them
+  # `server` and `etcdctl`, so name each explicitly.
+  go build -trimpath -ldflags "-s -w" -o "$eout/etcd" go.etcd.io/etcd/server/v3
+  go build -trimpath -ldflags "-s -w" -o "$eout/etcdctl" go.etcd.io/etcd/etcdctl/v3
+}
+
+start=$(date +%s)
+case "${1:-all}" in
+  kubernetes) build_kubernetes ;;
+  multus) build_multus ;;
+  kwok) build_kwok ;;
+  etcd) build_etcd ;;
+  all) build_multus; build_kubernetes; build_etcd; build_kwok ;;
+  *) echo "usage: $0 [all|kubernetes|multus|kwok|etcd]" >&2; exit 2 ;;
+esac
+echo "cluster binaries ready in $cache ($(( $(date +%s) - start ))s)"
