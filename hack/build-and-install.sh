@@ -11,7 +11,8 @@ tarball=$(ls "$work"/multihome-multus-*.tar.gz)
 bundled=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 export ANSIBLE_COLLECTIONS_PATH="$work/collections:$bundled"
 ansible-galaxy collection install "$tarball" -p "$work/collections" --offline
-ansible-galaxy collection list multihome.multus kubernetes.core 2>/dev/null | grep -E 'multihome.multus|kubernetes.core'
-ansible-doc -t filter multihome.multus.ipam_range | grep -q 'ipam_range'
+ansible-galaxy collection list multihome.multus | grep "$work/collections" >/dev/null
+ansible-galaxy collection list kubernetes.core | grep kubernetes.core >/dev/null
+ansible-doc -t filter multihome.multus.ipam_range | grep ipam_range >/dev/null
 ansible-playbook --syntax-check -i localhost, multihome.multus.site
 echo "built and installed offline: $tarball"

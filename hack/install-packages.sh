@@ -21,6 +21,7 @@ packages=(
   openssh-sftp-server         # Ansible file transfers
   procps                      # ps, pgrep
   rsync                       # hack/sanity.sh copies the tree for ansible-test
+  shellcheck                  # the shellcheck test of ansible-test sanity
   python3                     # Ansible on the nodes, the mirror's HTTP server, datapath_check.py
   tar
   util-linux                  # unshare, nsenter, setsid, findmnt, flock
