@@ -7,6 +7,7 @@ LINK := $(COLLECTIONS)/ansible_collections/multihome/multus
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-packages
 export MULTIHOME_CACHE := $(CACHE)
+export MOLECULE_GLOB := molecule/*/molecule.yml
 
 .PHONY: setup packages venv link demo test unit sanity lint templates molecule build clean-lab
 

@@ -14,44 +14,15 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import re
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from labtools import LABCTL, REPO, SNAPSHOT, in_node, recap, run
 
-REPO = Path(__file__).resolve().parents[3]
-LABCTL = REPO / "lab" / "labctl"
 NEW = "new-worker"
 OTHERS = ("node1", "node2")
 ATTACHMENT = "macvlan-net1"
-# Everything the node side may write on a node, with content hashes.
-SNAPSHOT = ("find /opt/cni /etc/cni /var/lib/cni -xdev -printf '%p %M %u:%g %s\\n' | sort; "
-            "find /opt/cni /etc/cni -xdev -type f -exec sha256sum {} + | sort")
-
-
-def run(argv: list[str], timeout: int = 900) -> subprocess.CompletedProcess:
-    """Run a controller command without colours, echoing its output into the test log."""
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", PY_COLORS="0")
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, env=env)
-    print(f"$ {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
-    return proc
-
-
-def in_node(node: str, command: str) -> str:
-    """Output of a shell command run inside a lab node."""
-    proc = run([str(LABCTL), "exec", node, "sh", "-c", command], timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
-def recap(output: str, host: str) -> dict[str, int]:
-    """Counters of one host from the PLAY RECAP."""
-    match = re.search(rf"^{re.escape(host)}\s+:\s+(.*)$", output, re.MULTILINE)
-    assert match, f"no recap line for {host}"
-    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))}
 
 
 @pytest.fixture(scope="module", name="playbook")

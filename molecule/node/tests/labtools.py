@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, multihome.multus contributors
+"""Controller-side helpers shared by the node scenario's tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+LABCTL = REPO / "lab" / "labctl"
+SITE = REPO / "playbooks" / "site.yml"
+# Everything the node side may write on a node, with content hashes.
+SNAPSHOT = ("find /opt/cni /etc/cni /var/lib/cni -xdev -printf '%p %M %u:%g %s\\n' | sort; "
+            "find /opt/cni /etc/cni -xdev -type f -exec sha256sum {} + | sort")
+
+
+def run(argv: list[str], timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run a controller command without colours, echoing its output into the test log."""
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", PY_COLORS="0")
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+    print(f"$ {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
+    return proc
+
+
+def in_node(node: str, command: str) -> str:
+    """Output of a shell command run inside a lab node."""
+    proc = run([str(LABCTL), "exec", node, "sh", "-c", command], timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def recap(output: str, host: str) -> dict[str, int]:
+    """Counters of one host from the PLAY RECAP."""
+    match = re.search(rf"^{re.escape(host)}\s+:\s+(.*)$", output, re.MULTILINE)
+    assert match, f"no recap line for {host}"
+    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))}
