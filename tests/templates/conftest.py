@@ -23,6 +23,7 @@ import sysconfig
 from pathlib import Path
 from typing import Any, Callable
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -39,7 +40,7 @@ def _ansible_playbook() -> str:
         return str(local)
     found = shutil.which('ansible-playbook')
     if not found:
-        pytest.skip('ansible-playbook is not installed')
+        pytest.fail('ansible-playbook is not installed: run `make setup` first')
     return found
 
 
@@ -178,8 +179,6 @@ def _check_crd(doc: dict[str, Any]) -> None:
 @pytest.fixture(name='check_manifest', scope='session')
 def fixture_check_manifest() -> Callable[[dict[str, Any]], None]:
     """Validate one object against the Kubernetes OpenAPI schemas (strict); CRDs also structurally."""
-    kubernetes_validate = pytest.importorskip('kubernetes_validate')
-
     def _check(doc: dict[str, Any]) -> None:
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
         if doc.get('kind') == 'CustomResourceDefinition':
