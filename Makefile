@@ -9,7 +9,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup packages venv link demo test unit sanity lint templates molecule build clean-lab
+.PHONY: setup packages venv link demo test unit sanity lint templates molecule build clean-lab molecule-cluster
 
 setup: packages venv link
 
@@ -29,7 +29,7 @@ link:
 demo: setup
 	bash lab/demo.sh
 
-test: setup unit templates lint sanity build molecule
+test: setup unit templates lint sanity build molecule molecule-cluster
 
 unit:
 	pytest -q -p no:cacheprovider tests/unit
@@ -51,3 +51,7 @@ molecule:
 
 clean-lab:
 	bash lab/labctl down
+
+# Cluster side against a real API server (builds the cluster binaries on first use).
+molecule-cluster:
+	molecule test -s cluster

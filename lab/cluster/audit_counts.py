@@ -27,7 +27,8 @@ nor is a create of a review (TokenReview, SelfSubjectAccessReview, ...), which
 the API server answers without storing anything: ``create (review)``.
 
 Markers: ``--mark`` prints the log's current size in bytes; pass it back as
-``--offset N`` after a run to count only that run. ``--since TIME`` (RFC 3339)
+``--offset N`` after a run to count only that run; ``--end M`` (a second
+``--mark``) stops there, to count one run of several. ``--since TIME`` (RFC 3339)
 counts requests received at or after TIME instead.
 
 Exit status: 0 done; 1 ``--assert-read-only`` found a create, update, patch,
@@ -111,8 +112,8 @@ def counted_user(username: str, only: set[str], all_users: bool) -> bool:
     return not username.startswith("system:") and username not in COMPONENT_USERS
 
 
-def read_events(path: str, offset: int):
-    """Yield the audit events from byte OFFSET on (a partial first line is skipped)."""
+def read_events(path: str, offset: int, end: int | None = None):
+    """Yield the audit events from byte OFFSET on (a partial first line is skipped), up to byte END."""
     try:
         handle = open(path, "rb")  # pylint: disable=consider-using-with  # closed below, also on error
     except OSError as exc:
@@ -121,13 +122,19 @@ def read_events(path: str, offset: int):
         size = os.fstat(handle.fileno()).st_size
         if offset > size:
             raise UsageError(f"offset {offset} is past the end of {path} ({size} bytes): was the log replaced?")
+        if end is not None and end > size:
+            raise UsageError(f"end {end} is past the end of {path} ({size} bytes): was the log replaced?")
         if offset > 0:
             handle.seek(offset - 1)
             if handle.read(1) != b"\n":
                 handle.readline()
+        position = handle.tell()
         for number, raw in enumerate(handle, start=1):
             if not raw.endswith(b"\n"):
                 break  # an event still being written
+            position += len(raw)
+            if end is not None and position > end:
+                break  # written after the end marker
             try:
                 yield json.loads(raw)
             except ValueError as exc:
@@ -189,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     marker.add_argument("--mark", action="store_true", help="print the log's size in bytes (an --offset for later) and exit")
     marker.add_argument("--offset", type=int, default=0, help="count only events written after this byte offset")
     marker.add_argument("--since", help="count only requests received at or after this RFC 3339 time")
+    parser.add_argument("--end", type=int, help="with --offset: stop at this byte offset (a later --mark), to count one run between two marks")
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--user", action="append", default=[], help="count only this user (repeatable)")
     who.add_argument("--all-users", action="store_true", help="count every user, system components included")
@@ -209,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.offset < 0:
             raise UsageError("--offset must not be negative")
+        if args.end is not None and args.end < args.offset:
+            raise UsageError("--end must not be before --offset")
         since = parse_time(args.since) if args.since else None
-        counts, total, users = count(read_events(args.log, args.offset), since, set(args.user), args.all_users)
+        counts, total, users = count(read_events(args.log, args.offset, args.end), since, set(args.user), args.all_users)
     except UsageError as exc:
         print(f"audit_counts: error: {exc}", file=sys.stderr)
         return 2

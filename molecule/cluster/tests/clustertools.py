@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, multihome.multus contributors
+"""Helpers of the cluster scenario: the lab cluster's API, playbooks and audit counts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from kubernetes import client, config
+from kubernetes.client.rest import ApiException
+from labtools import LABCTL, REPO, run
+
+CACHE = Path(os.environ.get("MULTIHOME_CACHE", Path.home() / ".cache" / "multihome-multus"))
+KUBECONFIG = CACHE / "cluster" / "kubeconfig"
+CONTEXT = "mhm-lab"
+MARKS = CACHE / "cluster" / "audit-marks"
+AUDIT_COUNTS = REPO / "lab" / "cluster" / "audit_counts.py"
+INVENTORY = REPO / "inventories" / "lab-cluster"
+NODES = ("node1", "node2")
+
+
+def api() -> client.ApiClient:
+    """A client of the lab cluster, as the collection's user."""
+    return config.new_client_from_config(config_file=str(KUBECONFIG), context=CONTEXT)
+
+
+def read_or_none(reader, *args):
+    """The object, or None when the API server answers 404."""
+    try:
+        return reader(*args)
+    except ApiException as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def poststart_command(k8s: client.ApiClient) -> list[str]:
+    """The postStart exec command of the cilium-agent container of DaemonSet kube-system/cilium."""
+    daemonset = k8s.sanitize_for_serialization(client.AppsV1Api(k8s).read_namespaced_daemon_set("cilium", "kube-system"))
+    agent = [c for c in daemonset["spec"]["template"]["spec"]["containers"] if c["name"] == "cilium-agent"]
+    assert agent, "DaemonSet kube-system/cilium has no cilium-agent container"
+    return agent[0].get("lifecycle", {}).get("postStart", {}).get("exec", {}).get("command", [])
+
+
+def playbook(path: Path, *extra: str):
+    """ansible-playbook with the lab-cluster inventory."""
+    return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *extra])
+
+
+def cilium_variant(variant: str) -> None:
+    """Recreate the Cilium stand-in as VARIANT (configmap or poststart)."""
+    proc = playbook(REPO / "lab" / "cluster" / "cilium.yml", "-e", f"lab_cluster_cilium_variant={variant}")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def mark() -> int:
+    """The audit log's current size, for a later audit_counts()."""
+    proc = run(["python3", str(AUDIT_COUNTS), "--mark"])
+    assert proc.returncode == 0, proc.stderr
+    return int(proc.stdout)
+
+
+def audit_counts(title: str, offset: int, end: int | None = None) -> dict:
+    """Print the request table of the collection's user between two marks; return its JSON form."""
+    span = ["--offset", str(offset)] + (["--end", str(end)] if end is not None else [])
+    print(f"==== audit counts: {title} ====")
+    table = run(["python3", str(AUDIT_COUNTS), *span])
+    assert table.returncode == 0, table.stderr
+    counted = subprocess.run(["python3", str(AUDIT_COUNTS), *span, "--json"], capture_output=True, text=True, timeout=120, check=False)
+    assert counted.returncode == 0, counted.stderr
+    return json.loads(counted.stdout)
+
+
+def writes_by_verb(counts: dict) -> dict[str, int]:
+    """Write requests per verb, e.g. {'patch': 6}."""
+    found: dict[str, int] = {}
+    for row in counts["counts"]:
+        if row["write"]:
+            found[row["verb"]] = found.get(row["verb"], 0) + row["count"]
+    return found
+
+
+def lab_secondaries(node: str) -> tuple[str, str]:
+    """First and last secondary address the lab put on the node's eth1 (labctl env)."""
+    proc = run([str(LABCTL), "env", node], timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    env = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+    first, last = env["MHM_SECONDARIES"].split("-")
+    return first, last
