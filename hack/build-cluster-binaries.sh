@@ -42,7 +42,7 @@ build_kubernetes() {
 }
 
 build_multus() {
-  [ -x "$mout/thin_entrypoint" ] && return 0
+  [ -x "$mout/thin_entrypoint" ] && [ -x "$mout/passthru" ] && return 0
   # `go install pkg@version` asks the proxy for the module's version list, which
   # it refuses for this gopkg.in path; a wrapper module needs only the exact version.
   local mod="$cache/src/multus-$MULTUS_VERSION" m=gopkg.in/k8snetworkplumbingwg/multus-cni.v4
@@ -51,6 +51,8 @@ build_multus() {
   [ -f go.mod ] || go mod init multihome.lab/multusbins >/dev/null
   go get "$m@$MULTUS_VERSION"
   go build -trimpath -ldflags "-s -w" -o "$mout/" "$m/cmd/multus" "$m/cmd/install_multus" "$m/cmd/thin_entrypoint"
+  # The image holds it as `passthru` (install_multus copies it to the node).
+  go build -trimpath -ldflags "-s -w" -o "$mout/passthru" "$m/cmd/passthru-cni"
 }
 
 build_kwok() {

@@ -11,6 +11,7 @@ set -euo pipefail
 
 packages=(
   containernetworking-plugins # /usr/lib/cni: macvlan, ipvlan, host-local, ptp for the nodes and the mirror
+  busybox-static              # the lab pods' commands (ip, ping, sh), run by kubectl exec in the pod netns
   coreutils                   # sha256sum, install, timeout
   gzip
   iproute2                    # ip netns / link / addr
