@@ -9,7 +9,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup packages venv link demo test unit sanity lint templates molecule build clean-lab molecule-cluster
+.PHONY: setup packages venv link demo test unit sanity lint templates molecule build lab-down molecule-cluster
 
 setup: packages venv link
 
@@ -49,8 +49,8 @@ build:
 molecule:
 	molecule test -s node
 
-clean-lab:
-	bash lab/labctl down
+lab-down:
+	bash lab/down.sh
 
 # Cluster side against a real API server (builds the cluster binaries on first use).
 molecule-cluster:

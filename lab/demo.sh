@@ -1,12 +1,42 @@
 #!/usr/bin/env bash
-# The main job on the local lab: namespace nodes up, site.yml (its node side; the
-# lab has no API server yet), the data-path check with the real CNI plugins and
-# the per-node allocation table. The lab is taken down on exit, also on failure.
-# KEEP_LAB=1 leaves it up for poking around (remove it with `lab/labctl down`).
+# The main job on the local lab: the namespace nodes, the lab cluster (real
+# control plane built from the Kubernetes Go modules, kwok Nodes, the Cilium
+# stand-in) and its pod runtime, then the whole site.yml on it. It ends with
+# the verification table of the two sample pods (attached by the real Multus,
+# pinging each other over net1) and leaves the lab up; on failure it takes the
+# lab down again (KEEP_LAB=1 keeps it for debugging). `make lab-down` removes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cleanup() { [ "${KEEP_LAB:-0}" = 1 ] || lab/labctl down; }
-trap cleanup EXIT
+cache=${MULTIHOME_CACHE:-$HOME/.cache/multihome-multus}
+log="$cache/demo-site.log"
+
+on_exit() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ "${KEEP_LAB:-0}" != 1 ]; then
+    echo "demo failed (exit $rc); taking the lab down (KEEP_LAB=1 keeps it)" >&2
+    bash lab/down.sh
+  fi
+}
+trap on_exit EXIT
+
 lab/labctl up
-ansible-playbook -i inventories/lab site.yml
-python3 lab/datapath_check.py
+lab/cluster/clusterctl up
+ansible-playbook lab/cluster/fake-nodes.yml
+ansible-playbook lab/cluster/cilium.yml
+lab/cluster/runtimectl up
+mkdir -p "$cache"
+ansible-playbook -i inventories/lab-cluster site.yml | tee "$log"
+
+kubeconfig=$(lab/cluster/clusterctl kubeconfig)
+cat <<USAGE
+
+The lab is up. Verification (from $log):
+$(sed -n '/^ *POD  *NODE  *NET1/,/^$/p' "$log" | sed 's/^ *//')
+
+  export KUBECONFIG=$kubeconfig
+  $cache/cluster-bin/k8s-v1.36.3/kubectl get pods -A -o wide
+  $cache/cluster-bin/k8s-v1.36.3/kubectl exec multus-verify-1 -- ip -o addr show dev net1
+  ansible-playbook -i inventories/lab-cluster site.yml      # run it again: nothing changes
+  lab/labctl ssh node1                                      # a worker node
+Tear down: make lab-down
+USAGE

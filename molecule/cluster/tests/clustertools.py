@@ -90,3 +90,51 @@ def lab_secondaries(node: str) -> tuple[str, str]:
     env = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
     first, last = env["MHM_SECONDARIES"].split("-")
     return first, last
+
+
+def pod_exec(k8s: client.ApiClient, namespace: str, name: str, argv: list[str]) -> str:
+    """stdout and stderr of a command run in a pod through the API server (kubectl exec)."""
+    from kubernetes.stream import stream  # pylint: disable=import-outside-toplevel
+
+    return stream(client.CoreV1Api(k8s).connect_get_namespaced_pod_exec, name, namespace, command=argv,
+                  stderr=True, stdin=False, stdout=True, tty=False, _request_timeout=60)
+
+
+def network_status(pod: client.V1Pod) -> list[dict]:
+    """The pod's k8s.v1.cni.cncf.io/network-status entries (empty when absent)."""
+    raw = (pod.metadata.annotations or {}).get("k8s.v1.cni.cncf.io/network-status", "[]")
+    return json.loads(raw)
+
+
+def status_writers(pod: client.V1Pod) -> list[str]:
+    """Field managers that set the network-status annotation through the status subresource."""
+    return [entry.manager for entry in pod.metadata.managed_fields or []
+            if entry.subresource == "status"
+            and "f:k8s.v1.cni.cncf.io/network-status" in (entry.fields_v1 or {}).get("f:metadata", {}).get("f:annotations", {})]
+
+
+def lab_node_env(node: str) -> dict[str, str]:
+    """labctl env of a node (its addresses and PID)."""
+    proc = run([str(LABCTL), "env", node], timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+
+
+def fake_nodes(names: list[str], state: str = "present") -> None:
+    """Register (or remove) kwok Nodes of these names (lab/cluster/fake-nodes.yml)."""
+    proc = playbook(REPO / "lab" / "cluster" / "fake-nodes.yml", "-e",
+                    json.dumps({"lab_cluster_fake_nodes": names, "lab_cluster_fake_nodes_state": state}))
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def wait_for(what: str, probe, timeout: float = 60, interval: float = 1):
+    """Poll PROBE until it returns a true value (returned), at most TIMEOUT seconds."""
+    import time  # pylint: disable=import-outside-toplevel
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        time.sleep(interval)

@@ -2,18 +2,20 @@
 # Copyright: (c) 2026, multihome.multus contributors
 """The uninstall playbook on the lab cluster (runs last: it undoes the converge).
 
-No Multus object, NAD or node file may remain, and Cilium (left as the
-poststart variant by test_30) must be exclusive again; a second run changes nothing.
+No Multus object, NAD, verification pod or node file may remain, and Cilium
+(the configmap variant since test_40) must be exclusive again; its agents,
+restarted in exclusive mode, find nothing to rename. A second run changes nothing.
 """
 
 from __future__ import annotations
 
-from clustertools import NODES, api, playbook, poststart_command, read_or_none
+from clustertools import NODES, api, playbook, read_or_none
 from kubernetes import client
 from labtools import REPO, in_node, recap
 
 UNINSTALL = REPO / "playbooks" / "uninstall.yml"
-NODE_FILES = ("/etc/cni/multus", "/etc/cni/net.d/00-multus.conf", "/etc/cni/net.d/multus.d", "/opt/cni/bin/multus")
+NODE_FILES = ("/etc/cni/multus", "/etc/cni/net.d/00-multus.conf", "/etc/cni/net.d/00-multus.conf.cilium_bak",
+              "/etc/cni/net.d/multus.d", "/opt/cni/bin/multus", "/opt/cni/bin/passthru")
 CILIUM = "sha256sum /opt/cni/bin/cilium-cni /etc/cni/net.d/05-cilium.conflist"
 
 
@@ -32,7 +34,8 @@ def test_uninstall():
         assert read_or_none(rbac.read_cluster_role, "multus") is None
         assert read_or_none(rbac.read_cluster_role_binding, "multus") is None
         assert not core.list_pod_for_all_namespaces(label_selector="name=multus").items
-        assert poststart_command(k8s) == ["/cni-install.sh", "--enable-debug=false", "--cni-exclusive=true"]
+        assert not core.list_pod_for_all_namespaces(label_selector="app.kubernetes.io/component=verification").items
+        assert core.read_namespaced_config_map("cilium-config", "kube-system").data["cni-exclusive"] == "true"
 
     for node in NODES:
         left = in_node(node, f"ls -d {' '.join(NODE_FILES)} 2>/dev/null || true").split()
