@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
 """Print kwok's default Node and Pod stages, with pod readiness tied to Multus.
@@ -13,7 +12,7 @@ becomes Ready only once its network-status annotation exists.
 The stages are read from kwok's own module source (the version clusterctl
 runs), so only the readiness selector is ours.
 
-    kwok_stages.py KWOK_MODULE_DIR > stages.yaml
+    python3 kwok_stages.py KWOK_MODULE_DIR > stages.yaml
 """
 
 from __future__ import annotations

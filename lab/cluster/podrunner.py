@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
 """podrunner: what a container runtime does for the pods on the lab's kwok nodes.

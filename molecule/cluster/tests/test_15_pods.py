@@ -16,7 +16,7 @@ import ipaddress
 import json
 
 import pytest
-from clustertools import CACHE, NODES, api, lab_node_env, network_status, pod_exec, status_writers
+from clustertools import CACHE, api, lab_node_env, network_status, pod_exec, status_writers
 from kubernetes import client
 
 testinfra_hosts = ["ansible://multus_workers"]
