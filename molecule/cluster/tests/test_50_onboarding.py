@@ -39,6 +39,12 @@ def fixture_new_worker():
                 wait_for(f"pod {POD} to go",
                          lambda: not core.list_namespaced_pod("default", field_selector=f"metadata.name={POD}").items)
         fake_nodes([NEW], "absent")
+        # The DaemonSet pods bound to the removed Node go only when the pod
+        # garbage collector deletes orphans (about a minute); later tests count pods.
+        with api() as k8s:
+            core = client.CoreV1Api(k8s)
+            wait_for(f"the pods of Node {NEW} to go",
+                     lambda: not core.list_pod_for_all_namespaces(field_selector=f"spec.nodeName={NEW}").items, timeout=180, interval=3)
         run([str(LABCTL), "remove", NEW], timeout=300)
 
 
