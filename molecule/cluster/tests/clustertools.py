@@ -85,10 +85,7 @@ def writes_by_verb(counts: dict) -> dict[str, int]:
 
 def lab_secondaries(node: str) -> tuple[str, str]:
     """First and last secondary address the lab put on the node's eth1 (labctl env)."""
-    proc = run([str(LABCTL), "env", node], timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    env = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
-    first, last = env["MHM_SECONDARIES"].split("-")
+    first, last = lab_node_env(node)["MHM_SECONDARIES"].split("-")
     return first, last
 
 

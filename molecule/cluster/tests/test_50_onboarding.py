@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 import pytest
-from clustertools import (INVENTORY, api, audit_counts, fake_nodes, lab_node_env, mark, network_status, pod_exec,
+from clustertools import (INVENTORY, api, audit_counts, fake_nodes, lab_secondaries, mark, network_status, pod_exec,
                           status_writers, wait_for, writes_by_verb)
 from kubernetes import client
 from labtools import LABCTL, REPO, SITE, recap, run
@@ -71,7 +71,7 @@ def test_onboard_with_limit(new_worker):
              if any(c.type == "Ready" and c.status == "True" for c in p.status.conditions or [])), None), timeout=90)
         assert status_writers(pod) == ["multus"]
         net1 = [e["ips"][0] for e in network_status(pod) if e["interface"] == "net1"]
-        first, last = (ipaddress.ip_address(a) for a in lab_node_env(new_worker)["MHM_SECONDARIES"].split("-"))
+        first, last = (ipaddress.ip_address(a) for a in lab_secondaries(new_worker))
         assert len(net1) == 1 and first <= ipaddress.ip_address(net1[0]) <= last
 
         peer = core.read_namespaced_pod("multus-verify-1", "default")
