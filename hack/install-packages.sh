@@ -10,6 +10,8 @@
 set -euo pipefail
 
 packages=(
+  containerd                  # the lab nodes' container runtime (CRI), with runc
+  runc                        # OCI runtime (crun refuses the hybrid cgroup layout of these machines)
   containernetworking-plugins # /usr/lib/cni: macvlan, ipvlan, host-local, ptp for the nodes and the mirror
   busybox-static              # the lab pods' commands (ip, ping, sh), run by kubectl exec in the pod netns
   coreutils                   # sha256sum, install, timeout

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the local lab: the namespace nodes, the lab cluster (real
-# control plane built from the Kubernetes Go modules, kwok Nodes, the Cilium
-# stand-in) and its pod runtime, then the whole site.yml on it. It ends with
+# control plane built from the Kubernetes Go modules), containerd and a kubelet
+# on each node, the Cilium stand-in, then the whole site.yml on it. It ends with
 # the verification table of the two sample pods (attached by the real Multus,
 # pinging each other over net1) and leaves the lab up; on failure it takes the
 # lab down again (KEEP_LAB=1 keeps it for debugging). `make lab-down` removes it.
@@ -21,9 +21,8 @@ trap on_exit EXIT
 
 lab/labctl up
 lab/cluster/clusterctl up
-ansible-playbook lab/cluster/fake-nodes.yml
+lab/cluster/kubeletctl up
 ansible-playbook lab/cluster/cilium.yml
-lab/cluster/runtimectl up
 mkdir -p "$cache"
 ansible-playbook -i inventories/lab-cluster site.yml | tee "$log"
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Takes the whole lab down, in order, and keeps going when a part fails or is
-# already down: pod runtime, lab cluster, namespace nodes.
+# already down: kubelets, lab cluster, namespace nodes.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 rc=0
-lab/cluster/runtimectl down || rc=1
+lab/cluster/kubeletctl down || rc=1
 lab/cluster/clusterctl down || rc=1
 lab/labctl down || rc=1
 exit "$rc"

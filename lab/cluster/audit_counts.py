@@ -15,7 +15,7 @@ not the cluster's own components):
 * a user name starting with ``system:`` never counts: service accounts,
   nodes, controllers, ``system:apiserver``, ``system:anonymous``;
 * ``kwok-admin`` never counts: it is the one client certificate kwokctl gives
-  all of its components (controller manager, scheduler, kwok-controller);
+  all of its components (controller manager, scheduler);
   clusterctl gives the collection its own user, ``mhm-admin``;
 * ``--user NAME`` (repeatable) counts only those users; ``--all-users`` counts
   everyone.

@@ -19,6 +19,7 @@ CONTEXT = "mhm-lab"
 MARKS = CACHE / "cluster" / "audit-marks"
 AUDIT_COUNTS = REPO / "lab" / "cluster" / "audit_counts.py"
 INVENTORY = REPO / "inventories" / "lab-cluster"
+KUBELETCTL = REPO / "lab" / "cluster" / "kubeletctl"
 NODES = ("node1", "node2")
 
 
@@ -117,11 +118,10 @@ def lab_node_env(node: str) -> dict[str, str]:
     return dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
 
 
-def fake_nodes(names: list[str], state: str = "present") -> None:
-    """Register (or remove) kwok Nodes of these names (lab/cluster/fake-nodes.yml)."""
-    proc = playbook(REPO / "lab" / "cluster" / "fake-nodes.yml", "-e",
-                    json.dumps({"lab_cluster_fake_nodes": names, "lab_cluster_fake_nodes_state": state}))
-    assert proc.returncode == 0, proc.stdout[-3000:]
+def kubelets(action: str, *nodes: str) -> None:
+    """Start (up) or stop (down) containerd and kubelet on lab nodes (lab/cluster/kubeletctl)."""
+    proc = run([str(KUBELETCTL), action, *nodes], timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 def wait_for(what: str, probe, timeout: float = 60, interval: float = 1):

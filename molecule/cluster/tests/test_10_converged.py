@@ -17,7 +17,8 @@ from kubernetes import client
 
 testinfra_hosts = ["ansible://multus_workers"]
 
-MULTUS_IMAGE = "ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0"
+# The lab inventory's mirror (multus_image_registry); the nodes hold the image under this name only.
+MULTUS_IMAGE = "registry.mhm-lab.invalid/k8snetworkplumbingwg/multus-cni:v4.3.0"
 NAD_CRD = "network-attachment-definitions.k8s.cni.cncf.io"
 ATTACHMENT = "macvlan-net1"
 

@@ -3,8 +3,8 @@
 """Pods through the real Multus, after site.yml (its verification pods are kept in the lab).
 
 Multus' own binaries (built from its Go modules) run as the DaemonSet's
-containers on each namespace node; the lab's pod runtime only runs the node's
-first CNI configuration for each pod. Expected values come from the lab
+containers on each namespace node's kubelet and containerd, which run the
+node's first CNI configuration for each pod. Expected values come from the lab
 (labctl's addresses, the Service CIDR, the binaries built by
 hack/build-cluster-binaries.sh), never from the roles under test.
 """
@@ -71,3 +71,19 @@ def test_pods_ping_each_other_over_net1(k8s):
         assert f"inet {addresses[name]}/" in pod_exec(k8s, "default", name, ["ip", "-o", "addr", "show", "dev", "net1"])
         out = pod_exec(k8s, "default", name, ["ping", "-I", "net1", "-c", "2", "-W", "2", addresses[peer]])
         assert " 0% packet loss" in out, out
+
+
+def test_pods_run_in_containers_on_real_kubelets(k8s):
+    """The pods are containers of containerd on each node's own kubelet; eth0 is the address the CNI gave."""
+    core = client.CoreV1Api(k8s)
+    for name, node in PODS.items():
+        info = core.read_node(node).status.node_info
+        assert info.kubelet_version == "v1.36.3"
+        assert info.container_runtime_version.startswith("containerd://")
+        pod = core.read_namespaced_pod(name, "default")
+        (status,) = pod.status.container_statuses
+        assert status.container_id.startswith("containerd://") and status.state.running
+        eth0 = [e["ips"][0] for e in network_status(pod) if e.get("interface") == "eth0"]
+        assert pod.status.pod_ip == eth0[0]
+        # exec runs inside the container: its own UTS namespace (hostname = pod name).
+        assert pod_exec(k8s, "default", name, ["hostname"]).strip() == name

@@ -9,9 +9,9 @@ and a second run must change nothing.
 
 from __future__ import annotations
 
-from clustertools import NODES, api, audit_counts, cilium_variant, mark, playbook, poststart_command, writes_by_verb
+from clustertools import NODES, api, audit_counts, cilium_variant, mark, playbook, poststart_command, wait_for, writes_by_verb
 from kubernetes import client
-from labtools import SITE, recap
+from labtools import SITE, in_node, recap
 
 GUIDE_COMMAND = ["/cni-install.sh", "--enable-debug=false", "--cni-exclusive=true"]
 
@@ -28,6 +28,10 @@ def test_poststart_variant():
     before, data = agent_state()
     assert before == GUIDE_COMMAND
     assert "cni-exclusive" not in data
+    # The kubelets ran the guide's postStart hook: the trap, in its pre-1.14 form.
+    for node in NODES:
+        wait_for(f"the postStart hook on {node} to rename 00-multus.conf",
+                 lambda node=node: "00-multus.conf.cilium_bak" in in_node(node, "ls /etc/cni/net.d").split())
 
     first = playbook(SITE)
     assert first.returncode == 0, first.stdout[-3000:]
@@ -39,6 +43,8 @@ def test_poststart_variant():
     assert after[index] == "--cni-exclusive=false"
     assert [a for i, a in enumerate(after) if i != index] == [a for i, a in enumerate(GUIDE_COMMAND) if i != index]
     assert "cni-exclusive" not in data
+    for node in NODES:
+        assert "00-multus.conf" in in_node(node, "ls /etc/cni/net.d").split(), f"{node}: 00-multus.conf not repaired"
 
     start = mark()
     second = playbook(SITE)

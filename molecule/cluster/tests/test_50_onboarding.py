@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, multihome.multus contributors
 """Onboarding a worker added after the converge, with --limit, on the lab cluster.
 
-new-worker joins the lab (namespace node) and the cluster (kwok Node): the
+new-worker joins the lab (namespace node) and the cluster (its own kubelet): the
 Multus and Cilium DaemonSets roll onto it by themselves. `site.yml --limit
 new-worker` gives it the CNI plugins and its per-node file and nothing else:
 no write request to the API server, no play on the other workers. A pod on it
@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 import pytest
-from clustertools import (INVENTORY, api, audit_counts, fake_nodes, lab_secondaries, mark, network_status, pod_exec,
+from clustertools import (INVENTORY, api, audit_counts, kubelets, lab_secondaries, mark, network_status, pod_exec,
                           status_writers, wait_for, writes_by_verb)
 from kubernetes import client
 from labtools import LABCTL, REPO, SITE, recap, run
@@ -29,7 +29,7 @@ def fixture_new_worker():
     proc = run([str(LABCTL), "add", NEW], timeout=300)
     assert proc.returncode == 0, proc.stderr
     try:
-        fake_nodes([NEW])
+        kubelets("up", NEW)
         yield NEW
     finally:
         with api() as k8s:
@@ -38,11 +38,13 @@ def fixture_new_worker():
                 core.delete_namespaced_pod(POD, "default")
                 wait_for(f"pod {POD} to go",
                          lambda: not core.list_namespaced_pod("default", field_selector=f"metadata.name={POD}").items)
-        fake_nodes([NEW], "absent")
+        kubelets("down", NEW)
         # The DaemonSet pods bound to the removed Node go only when the pod
         # garbage collector deletes orphans (about a minute); later tests count pods.
         with api() as k8s:
             core = client.CoreV1Api(k8s)
+            if core.list_node(field_selector=f"metadata.name={NEW}").items:
+                core.delete_node(NEW)
             wait_for(f"the pods of Node {NEW} to go",
                      lambda: not core.list_pod_for_all_namespaces(field_selector=f"spec.nodeName={NEW}").items, timeout=180, interval=3)
         run([str(LABCTL), "remove", NEW], timeout=300)
