@@ -37,5 +37,6 @@ $(sed -n '/^ *POD  *NODE  *NET1/,/^$/p' "$log" | sed 's/^ *//')
   $cache/cluster-bin/k8s-v1.36.3/kubectl exec multus-verify-1 -- ip -o addr show dev net1
   ansible-playbook -i inventories/lab-cluster site.yml      # run it again: nothing changes
   lab/labctl ssh node1                                      # a worker node
+  lab/cluster/kubeletctl status                             # its kubelet and containerd (logs: $cache/kubelet/nodes/)
 Tear down: make lab-down
 USAGE

@@ -16,7 +16,7 @@ from labtools import REPO, in_node, recap
 UNINSTALL = REPO / "playbooks" / "uninstall.yml"
 NODE_FILES = ("/etc/cni/multus", "/etc/cni/net.d/00-multus.conf", "/etc/cni/net.d/00-multus.conf.cilium_bak",
               "/etc/cni/net.d/multus.d", "/opt/cni/bin/multus", "/opt/cni/bin/passthru")
-CILIUM = "sha256sum /opt/cni/bin/cilium-cni /etc/cni/net.d/05-cilium.conflist"
+CILIUM = "sha256sum /opt/cni/bin/cilium-cni /opt/cni/bin/loopback /etc/cni/net.d/05-cilium.conflist"
 
 
 def test_uninstall():

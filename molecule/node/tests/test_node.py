@@ -22,7 +22,9 @@ testinfra_hosts = ["ansible://multus_workers"]
 
 STATE = Path(os.environ.get("MULTIHOME_CACHE", Path.home() / ".cache" / "multihome-multus")) / "lab"
 BIN_DIR = "/opt/cni/bin"
-CILIUM_FILES = ("/opt/cni/bin/cilium-cni", "/etc/cni/net.d/05-cilium.conflist")
+# Files the node had before the collection (labctl seeds them): Cilium's, and
+# the loopback plugin the container runtime runs for every pod.
+NODE_FILES = ("/opt/cni/bin/cilium-cni", "/opt/cni/bin/loopback", "/etc/cni/net.d/05-cilium.conflist")
 # The issue's default selection of plugins; the lab inventory does not change it.
 PLUGINS = ("ipvlan", "macvlan", "host-local")
 ATTACHMENT = "macvlan-net1"
@@ -68,13 +70,13 @@ def test_plugin_installed(host, member_sums, plugin):
 
 
 def test_only_selected_plugins(host):
-    """Nothing but Cilium's binary and the selected plugins (no temp files, no extras)."""
-    assert sorted(host.file(BIN_DIR).listdir()) == sorted(("cilium-cni",) + PLUGINS)
+    """Nothing but the node's own binaries and the selected plugins (no temp files, no extras)."""
+    assert sorted(host.file(BIN_DIR).listdir()) == sorted(("cilium-cni", "loopback") + PLUGINS)
 
 
-@pytest.mark.parametrize("path", CILIUM_FILES)
-def test_cilium_files_untouched(host, path):
-    """Cilium's binary and conflist are as the lab seeded them."""
+@pytest.mark.parametrize("path", NODE_FILES)
+def test_node_files_untouched(host, path):
+    """Cilium's binary and conflist and the loopback plugin are as the lab seeded them."""
     seed = json.loads((STATE / "nodes" / node_name(host) / "seed.json").read_text(encoding="utf-8"))[path]
     seeded = host.file(path)
     assert seeded.is_file

@@ -15,7 +15,7 @@ from labtools import REPO, SNAPSHOT, in_node, recap, run
 NODES = ("node1", "node2")
 INSTALLED = ("/opt/cni/bin/ipvlan", "/opt/cni/bin/macvlan", "/opt/cni/bin/host-local")
 MULTUS_FILES = ("/etc/cni/multus", "/etc/cni/net.d/00-multus.conf", "/etc/cni/net.d/multus.d", "/opt/cni/bin/multus")
-CILIUM = "sha256sum /opt/cni/bin/cilium-cni /etc/cni/net.d/05-cilium.conflist"
+CILIUM = "sha256sum /opt/cni/bin/cilium-cni /opt/cni/bin/loopback /etc/cni/net.d/05-cilium.conflist"
 
 
 @pytest.fixture(scope="module", name="uninstall")
