@@ -61,3 +61,27 @@ def k8s_drift(wanted: object, live: object) -> list[str]:
     out: list[str] = []
     _walk(wanted, live, '', out)
     return out
+
+
+def k8s_drift_results(results: object, loop_var: str = 'item') -> list[dict]:
+    """Pair each definition of a ``k8s_info`` loop with its drift: ``[{'definition', 'paths'}]``, in loop order.
+
+    ``results`` are the ``results`` of ``k8s_info`` looped over the wanted
+    definitions, each carrying its definition under ``loop_var`` and the live
+    object (if any) as the first of its ``resources``. Raises TypeError for
+    results that are not a list of dicts or a definition that is not a dict,
+    ValueError for a result without ``loop_var``.
+    """
+    if not _is_list(results):
+        raise TypeError(f'the k8s_info results must be a list, got {type(results).__name__}')
+    drift = []
+    for index, result in enumerate(results):
+        if not isinstance(result, Mapping):
+            raise TypeError(f'k8s_info result {index} must be a dict, got {type(result).__name__}')
+        if loop_var not in result:
+            raise ValueError(f'k8s_info result {index} has no loop variable {loop_var!r}; pass the loop_var of the loop')
+        definition = result[loop_var]
+        resources = result.get('resources')
+        live = resources[0] if _is_list(resources) and resources else None
+        drift.append({'definition': definition, 'paths': k8s_drift(definition, live)})
+    return drift

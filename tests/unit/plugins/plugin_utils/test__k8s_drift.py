@@ -9,7 +9,7 @@ import copy
 import pytest
 from hypothesis import given, strategies as st
 
-from ansible_collections.multihome.multus.plugins.plugin_utils._k8s_drift import k8s_drift
+from ansible_collections.multihome.multus.plugins.plugin_utils._k8s_drift import k8s_drift, k8s_drift_results
 
 WANTED = {
     'apiVersion': 'apps/v1',
@@ -100,3 +100,44 @@ class TaggedStr(str):
 def test_subclasses_of_the_value_types_compare_by_value():
     assert k8s_drift({'metadata': {'name': TaggedStr('multus')}}, {'metadata': {'name': 'multus'}}) == []
     assert k8s_drift({'spec': {'replicas': 1}}, {'spec': {'replicas': True}}) == ['spec.replicas']
+
+
+CM = {'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': {'name': 'a', 'namespace': 'ns'}, 'data': {'k': 'v'}}
+
+
+def test_results_of_a_k8s_info_loop_in_loop_order():
+    results = [
+        {'changed': False, 'k8s_objects_item': CM, 'resources': [
+            {'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': {'name': 'a', 'namespace': 'ns', 'uid': 'u'}, 'data': {'k': 'v'}}]},
+        {'changed': False, 'k8s_objects_item': WANTED, 'resources': []},
+        {'changed': False, 'k8s_objects_item': CM, 'resources': [
+            {'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': {'name': 'a', 'namespace': 'ns'}, 'data': {'k': 'w'}}]},
+        {'changed': False, 'k8s_objects_item': CM},
+    ]
+    assert k8s_drift_results(results, 'k8s_objects_item') == [
+        {'definition': CM, 'paths': []},
+        {'definition': WANTED, 'paths': ['.']},
+        {'definition': CM, 'paths': ['data.k']},
+        {'definition': CM, 'paths': ['.']},
+    ]
+
+
+def test_only_the_first_live_object_counts():
+    results = [{'item': CM, 'resources': [{'data': {'k': 'v'}}, {'data': {'k': 'x'}}]}]
+    assert k8s_drift_results(results) == [{'definition': CM, 'paths': ['apiVersion', 'kind', 'metadata']}]
+
+
+def test_an_empty_loop_has_no_drift():
+    assert k8s_drift_results([]) == []
+
+
+@pytest.mark.parametrize('results, error, message', [
+    ({'results': []}, TypeError, 'the k8s_info results must be a list, got dict'),
+    ('results', TypeError, 'the k8s_info results must be a list, got str'),
+    ([CM, 'x'], ValueError, "k8s_info result 0 has no loop variable 'item'"),
+    ([{'item': CM}, 'x'], TypeError, 'k8s_info result 1 must be a dict, got str'),
+    ([{'item': 'kind: ConfigMap', 'resources': []}], TypeError, 'the wanted definition must be a dict, got str'),
+])
+def test_bad_results(results, error, message):
+    with pytest.raises(error, match=message):
+        k8s_drift_results(results)

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 multihome.multus maintainers
+"""Gathering behind the ``multihome.multus.gather_ranges`` filter.
+
+Collects the host-local ranges of every worker into one dict keyed
+``<host>/<attachment>``, ready for ``ipam_disjoint``: the ranges the hosts of
+the play computed (a host variable of attachment name -> range), then the
+ranges that the per-node files of workers outside the play really hold (read
+with ``ansible.builtin.slurp`` in a loop over ``[host, attachment]`` pairs).
+Standard library only; no Ansible imports.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def play_ranges(hostvars: Mapping, hosts: Sequence, variable: str) -> dict:
+    """``{host/name: range}`` from the ``variable`` (name -> range) of each host; hosts without it add nothing."""
+    ranges: dict = {}
+    for host in hosts:
+        found = hostvars[host].get(variable) if host in hostvars else None
+        if found is None:
+            continue
+        if not isinstance(found, Mapping):
+            raise TypeError(f'{variable} of host {host} must be a dict of attachment name -> range, got {found!r}')
+        for name, value in found.items():
+            ranges[f'{host}/{name}'] = value
+    return ranges
+
+
+def file_range(result: Mapping) -> tuple[str, object]:
+    """``(host/name, ipam)`` of one ``slurp`` loop result whose item is ``[host, attachment]``."""
+    item = result.get('item')
+    if not _is_list(item) or len(item) < 2 or not isinstance(item[1], Mapping) or 'name' not in item[1]:
+        raise ValueError(f'slurp result has no [host, attachment] item: {item!r}')
+    label = f"{item[0]}/{item[1]['name']}"
+    try:
+        config = json.loads(base64.b64decode(str(result["content"])).decode('utf-8'))
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f'the per-node file of {label} is not base64-encoded JSON: {exc}') from None
+    if not isinstance(config, Mapping) or 'ipam' not in config:
+        raise ValueError(f'the per-node file of {label} has no "ipam" key')
+    return label, config['ipam']
+
+
+def gather_ranges(hostvars: Mapping, hosts: Sequence, files: Sequence = (), variable: str = 'network_attachments_node_ranges') -> dict:
+    """All ranges, ``{host/name: range}``: those the play's ``hosts`` computed, then those of the files read.
+
+    ``files`` are the ``results`` of a ``slurp`` loop; results without
+    ``content`` (the file could not be read) are left out. A later key
+    replaces an earlier one. Raises TypeError or ValueError naming the host
+    or file for a variable that is not a dict or a file that is not a
+    network config.
+    """
+    ranges = play_ranges(hostvars, hosts, variable)
+    for result in files:
+        if isinstance(result, Mapping) and 'content' in result:
+            label, ipam = file_range(result)
+            ranges[label] = ipam
+    return ranges
