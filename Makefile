@@ -43,8 +43,11 @@ lint:
 sanity:
 	bash hack/sanity.sh
 
+# The tarball (allow-list, offline install) and an execution environment's
+# build context with it (ansible-builder create, no container engine).
 build:
 	bash hack/build-and-install.sh
+	bash hack/check-execution-environment.sh
 
 molecule:
 	molecule test -s node
