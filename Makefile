@@ -9,9 +9,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup packages venv link demo test unit sanity lint templates molecule build lab-down molecule-cluster
+.PHONY: setup install packages venv link demo test unit sanity lint templates molecule build lab-down molecule-cluster
 
+# The lab's Debian packages (root) come only with setup, that is with demo and test.
 setup: packages venv link
+
+# Running the playbooks from a checkout: the pinned Python environment and the
+# collection link in $(CACHE); no root, no system package.
+install: venv link
 
 packages:
 	bash hack/install-packages.sh
