@@ -48,9 +48,11 @@ lint:
 sanity:
 	bash hack/sanity.sh
 
-# The tarball (allow-list, offline install) and an execution environment's
-# build context with it (ansible-builder create, no container engine).
+# galaxy.yml's version is released in the changelog; the tarball (allow-list,
+# offline install); an execution environment's build context with it
+# (ansible-builder create, no container engine).
 build:
+	bash hack/check-changelog.sh
 	bash hack/build-and-install.sh
 	bash hack/check-execution-environment.sh
 
