@@ -9,17 +9,22 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup packages venv link demo test unit sanity lint templates molecule build lab-down molecule-cluster
+.PHONY: setup install packages venv link demo test unit sanity lint templates molecule build lab-down molecule-cluster
 
+# The lab's Debian packages (root) come only with setup, that is with demo and test.
 setup: packages venv link
+
+# Running the playbooks from a checkout: the pinned Python environment and the
+# collection link in $(CACHE); no root, no system package.
+install: venv link
 
 packages:
 	bash hack/install-packages.sh
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt test-requirements.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r test-requirements.txt
 	touch $@
 
 link:
@@ -43,8 +48,13 @@ lint:
 sanity:
 	bash hack/sanity.sh
 
+# galaxy.yml's version is released in the changelog; the tarball (allow-list,
+# offline install); an execution environment's build context with it
+# (ansible-builder create, no container engine).
 build:
+	bash hack/check-changelog.sh
 	bash hack/build-and-install.sh
+	bash hack/check-execution-environment.sh
 
 molecule:
 	molecule test -s node
