@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: cilium_poststart_patch
 short_description: Plan the JSON patch that sets --cni-exclusive in the Cilium agent's postStart command
-version_added: 0.2.0
+version_added: 0.3.0
 author:
   - multihome.multus maintainers
 description:

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: daemonset_status
 short_description: Summarise a DaemonSet's rollout and the CRDs it serves
-version_added: 0.2.0
+version_added: 0.3.0
 author:
   - multihome.multus maintainers
 description:

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: gather_ranges
 short_description: Collect the host-local ranges of every worker, from the play's hosts and from deployed files
-version_added: 0.2.0
+version_added: 0.3.0
 author:
   - multihome.multus maintainers
 description:

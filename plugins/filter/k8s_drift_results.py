@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: k8s_drift_results
 short_description: Pair each definition of a k8s_info loop with where its live object differs
-version_added: 0.2.0
+version_added: 0.3.0
 author:
   - multihome.multus maintainers
 description:

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: k8s_managers
 short_description: Name the tools (Helm, the addon manager) that manage Kubernetes objects
-version_added: 0.2.0
+version_added: 0.3.0
 author:
   - multihome.multus maintainers
 description:
