@@ -36,9 +36,10 @@ def test_kubernetes_service_in_lab_range(k8s):
 
 
 def test_cilium_not_exclusive(k8s):
-    """Cilium (configmap variant) was told to stop renaming other CNI configs."""
+    """Cilium (configmap variant) was told to stop renaming other CNI configs; the value it had is recorded."""
     config_map = client.CoreV1Api(k8s).read_namespaced_config_map("cilium-config", "kube-system")
     assert config_map.data["cni-exclusive"] == "false"
+    assert config_map.metadata.annotations["multihome.multus/cni-exclusive-before"] == "true"
 
 
 def test_nad_crd_established(k8s):
