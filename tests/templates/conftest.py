@@ -118,6 +118,17 @@ def fixture_ansible_runner(tmp_path_factory: pytest.TempPathFactory) -> Callable
     return _run
 
 
+@pytest.fixture(name='ansible_doc', scope='session')
+def fixture_ansible_doc() -> Callable[..., subprocess.CompletedProcess]:
+    """Run ansible-doc (the one next to ansible-playbook) with the environment of the playbooks."""
+
+    def _run(*args: str) -> subprocess.CompletedProcess:
+        cmd = [str(Path(_ansible_playbook()).with_name('ansible-doc')), *args]
+        return subprocess.run(cmd, cwd=REPO, env=_env(), capture_output=True, text=True, check=False, timeout=600)
+
+    return _run
+
+
 @pytest.fixture(name='render', scope='session')
 def fixture_render(ansible_runner) -> Callable[[dict[str, dict[str, Any]]], dict[str, dict[str, list[dict[str, Any]]]]]:
     """Render each scenario's templates; {scenario: {template name without .yml.j2: [YAML documents]}}."""
