@@ -10,7 +10,9 @@ cache="${MULTIHOME_CACHE:-$HOME/.cache/multihome-multus}"
 python="${PYTHON:-python3}"
 cd "$repo"
 if [ $# -eq 0 ]; then
-    set -- $(ls tests/matrix/*.txt | xargs -n1 basename | sed 's/[.]txt$//')
+    for spec in tests/matrix/*.txt; do
+        set -- "$@" "$(basename "$spec" .txt)"
+    done
 fi
 for name in "$@"; do
     spec="tests/matrix/$name.txt"

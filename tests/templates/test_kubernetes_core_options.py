@@ -50,16 +50,16 @@ USES = _uses()
 
 @pytest.fixture(name='module_docs', scope='module')
 def fixture_module_docs(ansible_doc: Callable[..., Any]) -> dict[str, Any]:
-    result = ansible_doc('-j', '-t', 'module', *sorted({module for _, module, _ in USES}))
+    result = ansible_doc('-j', '-t', 'module', *sorted({use[1] for use in USES}))
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)
 
 
 def test_there_are_kubernetes_core_tasks() -> None:
-    assert {module for _, module, _ in USES} >= {'kubernetes.core.k8s', 'kubernetes.core.k8s_info'}
+    assert {use[1] for use in USES} >= {'kubernetes.core.k8s', 'kubernetes.core.k8s_info'}
 
 
-@pytest.mark.parametrize('where,module,args', USES, ids=[f'{w} ({m})' for w, m, _ in USES])
+@pytest.mark.parametrize('where,module,args', USES, ids=[f'{use[0]} ({use[1]})' for use in USES])
 def test_options_exist(module_docs: dict[str, Any], where: str, module: str, args: dict[str, Any]) -> None:
     options = module_docs[module]['doc']['options']
     known = set(options)
