@@ -9,7 +9,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup install packages venv link demo test unit sanity lint templates molecule build lab-down molecule-cluster
+.PHONY: setup install packages venv link demo test unit sanity lint templates matrix molecule build lab-down molecule-cluster
 
 # The lab's Debian packages (root) come only with setup, that is with demo and test.
 setup: packages venv link
@@ -34,7 +34,7 @@ link:
 demo: setup
 	bash lab/demo.sh
 
-test: setup unit templates lint sanity build molecule molecule-cluster
+test: setup unit templates matrix lint sanity build molecule molecule-cluster
 
 unit:
 	pytest -q -p no:cacheprovider tests/unit
@@ -44,6 +44,10 @@ templates:
 
 lint:
 	ansible-lint --profile production --offline
+
+# unit and templates again on the oldest declared versions (tests/matrix/*.txt, one venv each in the cache).
+matrix: link
+	bash hack/matrix.sh
 
 sanity:
 	bash hack/sanity.sh

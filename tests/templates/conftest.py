@@ -84,8 +84,9 @@ def write_inventory(base: Path, hosts: dict[str, dict[str, Any]], with_defaults:
         yaml.safe_dump({'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}),
         encoding='utf-8',
     )
-    lines = ['[scenarios]'] + sorted(hosts)
-    (inv / 'hosts.ini').write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    # YAML, not hosts.ini: before 2.19 an inventory directory skips *.ini files (INVENTORY_IGNORE_EXTS).
+    (inv / 'hosts.yml').write_text(
+        yaml.safe_dump({'scenarios': {'hosts': {name: None for name in sorted(hosts)}}}), encoding='utf-8')
     for name, variables in hosts.items():
         # JSON is YAML: keeps every string (e.g. 'sha256:...') exactly as written.
         (inv / 'host_vars' / f'{name}.yml').write_text(json.dumps(variables), encoding='utf-8')
@@ -113,6 +114,17 @@ def fixture_ansible_runner(tmp_path_factory: pytest.TempPathFactory) -> Callable
         base = tmp_path_factory.mktemp(Path(playbook).stem)
         out = base / 'out'
         return run_playbook(playbook, base, hosts, out, with_defaults, args), out
+
+    return _run
+
+
+@pytest.fixture(name='ansible_doc', scope='session')
+def fixture_ansible_doc() -> Callable[..., subprocess.CompletedProcess]:
+    """Run ansible-doc (the one next to ansible-playbook) with the environment of the playbooks."""
+
+    def _run(*args: str) -> subprocess.CompletedProcess:
+        cmd = [str(Path(_ansible_playbook()).with_name('ansible-doc')), *args]
+        return subprocess.run(cmd, cwd=REPO, env=_env(), capture_output=True, text=True, check=False, timeout=600)
 
     return _run
 
