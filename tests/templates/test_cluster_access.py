@@ -15,7 +15,6 @@ so the play's module_defaults carry the connection.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
