@@ -62,8 +62,6 @@ def cases(kubeconfig: Path) -> dict[str, tuple[str, str, dict[str, Any], list[st
         'whereabouts_node_ok': ('whereabouts', 'validate_node', {'whereabouts_state': 'absent'}, None),
         'whereabouts_node_root': ('whereabouts', 'validate_node', {'whereabouts_node_files': ['/']},
                                   ['whereabouts_node_files=']),
-        'cilium_kubeconfig_missing': ('cilium_exclusive', 'validate', missing,
-                                      ['multihome_multus_kubeconfig=', 'does not exist on this controller']),
         'cilium_enabled_not_bool': ('cilium_exclusive', 'validate', {**good, 'cilium_exclusive_enabled': 'maybe'},
                                     ['cilium_exclusive_enabled=maybe', 'is not a boolean']),
         'cilium_bad_namespace': ('cilium_exclusive', 'validate', {**good, 'cilium_exclusive_namespace': 'Kube_System'},
