@@ -50,7 +50,6 @@ def shell_items(plan: Plan) -> list[tuple[str, object]]:
     cluster, versions = plan.cluster, plan.versions
     return [
         ('PLAN_PREFIX', plan.prefix),
-        ('PLAN_CACHE_DIR', str(plan.cache)),
         ('PLAN_MAX_NODES', plan.max_nodes),
         ('PLAN_DEFAULT_NODES', plan.default_nodes),
         ('PLAN_MGMT_BRIDGE', plan.management.bridge),

@@ -59,18 +59,18 @@ plan=$(python3 -m mhmlab plan shell)
 eval "$plan"
 printf '%s\n' "$PLAN_MGMT_BRIDGE" "$PLAN_MGMT_GATEWAY" "$PLAN_FABRIC_CIDR" "${PLAN_DEFAULT_NODES[*]}" \
   "${PLAN_NODE_NAMES[3]}" "${PLAN_MGMT_IP[3]}" "${PLAN_FABRIC_IP[9]}" "${PLAN_SECONDARY_RANGE[2]}" \
-  "${PLAN_POD_CIDR[1]}" "${PLAN_HOST_VETH[3]}" "$PLAN_SERVICE_IP" "$PLAN_CACHE_DIR"
+  "${PLAN_POD_CIDR[1]}" "${PLAN_HOST_VETH[3]}" "$PLAN_SERVICE_IP"
 read -r -a secs <<<"${PLAN_SECONDARY_IPS[1]}"
 echo "${#secs[@]} ${secs[4]}"
 ( PLAN_MGMT_BRIDGE=x ) 2>/dev/null && echo writable || echo readonly
 '''
-    env = {**os.environ, 'PYTHONPATH': str(LAB), 'PYTHONDONTWRITEBYTECODE': '1', 'MULTIHOME_CACHE': '/srv/mhm'}
+    env = {**os.environ, 'PYTHONPATH': str(LAB), 'PYTHONDONTWRITEBYTECODE': '1'}
     env['PATH'] = f'{Path(sys.executable).parent}{os.pathsep}{env["PATH"]}'
     done = subprocess.run([BASH, '-c', script], capture_output=True, text=True, timeout=60, check=False, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         'mhm-mgmt', '198.18.0.1', '198.19.0.0/24', 'node1 node2', 'new-worker', '198.18.0.13', '198.19.0.19',
-        '198.19.0.111-198.19.0.115', '198.18.129.0/24', 'mhm-n3-e0', '198.18.96.1', '/srv/mhm', '5 198.19.0.105',
+        '198.19.0.111-198.19.0.115', '198.18.129.0/24', 'mhm-n3-e0', '198.18.96.1', '5 198.19.0.105',
         'readonly']
 
 
