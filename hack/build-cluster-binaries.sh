@@ -5,10 +5,14 @@
 # kwokctl (they start and stop the control plane) and etcd with etcdctl.
 # Only the first run pays; later runs find the binaries and exit.
 set -euo pipefail
-KUBE_VERSION=${KUBE_VERSION:-1.36.3}
-MULTUS_VERSION=${MULTUS_VERSION:-v4.3.0}
-KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
-ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+# The pinned versions: the lab's plan (lab/mhmlab/plan.py); the environment may override them.
+plan=$(PYTHONPATH="$(dirname -- "$0")/../lab" PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m mhmlab plan shell) ||
+  { echo "build-cluster-binaries: cannot read the lab plan (python3 -m mhmlab plan shell)" >&2; exit 1; }
+eval "$plan"
+KUBE_VERSION=${KUBE_VERSION:-$PLAN_KUBE_VERSION}
+MULTUS_VERSION=${MULTUS_VERSION:-$PLAN_MULTUS_VERSION}
+KWOK_VERSION=${KWOK_VERSION:-$PLAN_KWOK_VERSION}
+ETCD_VERSION=${ETCD_VERSION:-$PLAN_ETCD_VERSION}
 cache="${MULTIHOME_CACHE:-$HOME/.cache/multihome-multus}/cluster-bin"
 out="$cache/k8s-v$KUBE_VERSION"
 mout="$cache/multus-$MULTUS_VERSION"

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, multihome.multus contributors
+"""The command line: ``python -m mhmlab plan {env,shell,nodes}`` and ``inventory write [--check]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from mhmlab import plan as lab_plan
+from mhmlab import shellenv
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _plan(args: argparse.Namespace) -> lab_plan.Plan:
+    environ = {} if args.max_nodes is None else {'MHM_LAB_MAX_NODES': str(args.max_nodes)}
+    return lab_plan.from_env({**os.environ, **environ})
+
+
+def cmd_plan_env(args: argparse.Namespace) -> int:
+    plan = _plan(args)
+    print('\n'.join(shellenv.env_lines(plan, plan.node(args.node))))
+    return 0
+
+
+def cmd_plan_shell(args: argparse.Namespace) -> int:
+    print('\n'.join(shellenv.shell_lines(_plan(args))))
+    return 0
+
+
+def cmd_plan_nodes(args: argparse.Namespace) -> int:
+    plan = _plan(args)
+    lines = [f'fabric {plan.fabric.network}, management {plan.management.network}, pods {plan.pod_network}, '
+             f'services {plan.cluster.service_network}']
+    lines += [f'{n.name:<11} {n.index:>2}  eth0 {n.mgmt}  eth1 {n.fabric} + {n.secondary_range}  pods {n.pod_cidr}'
+              for n in plan.nodes]
+    print('\n'.join(lines))
+    return 0
+
+
+def cmd_inventory_write(args: argparse.Namespace) -> int:
+    # PyYAML only here: plan env/shell run on the system python3 with the standard library.
+    from mhmlab import inventory  # pylint: disable=import-outside-toplevel
+
+    plan = lab_plan.build()
+    if args.check:
+        found = inventory.differences(args.root, plan)
+        for line in found:
+            print(f'{line}; run: python -m mhmlab inventory write', file=sys.stderr)
+        return 1 if found else 0
+    for rel in inventory.write(args.root, plan):
+        print(f'wrote {rel}')
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog='python -m mhmlab', description='The multihome.multus lab.')
+    top.add_argument('--max-nodes', type=int, metavar='N',
+                     help=f'nodes in the plan (default: $MHM_LAB_MAX_NODES or {lab_plan.DEFAULT_MAX_NODES})')
+    groups = top.add_subparsers(dest='group', required=True)
+
+    plan = groups.add_parser('plan', help='names, addresses, ports and versions of the lab')
+    plan_cmds = plan.add_subparsers(dest='command', required=True)
+    env = plan_cmds.add_parser('env', help="KEY=value lines of a node's addresses (the plan part of labctl env)")
+    env.add_argument('node')
+    env.set_defaults(func=cmd_plan_env)
+    plan_cmds.add_parser('shell', help='readonly PLAN_* lines for the bash tools to eval').set_defaults(func=cmd_plan_shell)
+    plan_cmds.add_parser('nodes', help='a table of the nodes').set_defaults(func=cmd_plan_nodes)
+
+    inv = groups.add_parser('inventory', help='the inventories generated from the plan')
+    inv_cmds = inv.add_subparsers(dest='command', required=True)
+    write = inv_cmds.add_parser('write', help='write inventories/lab and inventories/lab-cluster')
+    write.add_argument('--check', action='store_true', help='write nothing; exit 1 when a file differs')
+    write.add_argument('--root', type=Path, default=REPO, help='the repository (default: %(default)s)')
+    write.set_defaults(func=cmd_inventory_write)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except lab_plan.PlanError as exc:
+        print(f'mhmlab: error: {exc}', file=sys.stderr)
+        return 2

@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, multihome.multus contributors
+"""The lab's plan: every name, address, port, version and path, in one frozen value.
+
+Everything the lab makes is named with the prefix ``mhm``; every address it
+hands out lies in 198.18.0.0/15 (the listeners on 127.0.0.1, mirror and
+control plane, aside). Node N (``node1`` = 1, ``node2`` = 2, ``new-worker`` = 3,
+``nodeN`` = N from 4 on; ``node3`` is no name, it would share 3 with
+new-worker) gets:
+
+==============  =======================================  ==========================
+piece           node N                                   node1
+==============  =======================================  ==========================
+eth0            198.18.0.0/24 + (10 + N), prefix /24     198.18.0.11/24
+eth1 primary    fabric + (10 + N)                        198.19.0.11/24
+secondaries     fabric + (100 + 10 (N - 1) + 1..5)       198.19.0.101-198.19.0.105
+pod CIDR        /24 number N of 198.18.128.0/17          198.18.129.0/24
+==============  =======================================  ==========================
+
+The management bridge is 198.18.0.1/24 (also the API server's advertise
+address), the cluster's Service range 198.18.96.0/24 (ClusterIP 198.18.96.1).
+
+The fabric. eth1's secondaries must share the primary's prefix (the kernel then
+flags them ``secondary`` and Ansible lists them under ``ipv4_secondaries``), and
+every node's eth1 must be in one subnet, so pods of any two nodes reach each
+other over net1 on the one L2 segment. A /24 holds that for node 1 to 15 only:
+node 16's secondaries would end on the broadcast address. So the fabric starts
+at 198.19.0.0 and has the smallest prefix (/24 at most) whose hosts hold the
+highest node of the plan, with the same offsets as ever: /24 up to 15 nodes,
+/23 up to 41, /22 up to 90. A plan of up to 15 nodes (the default holds the nine
+names labctl knows: node1, node2, new-worker, node4..node9) is today's lab to
+the address and the prefix; a larger plan (``MHM_LAB_MAX_NODES``) keeps every
+address and only widens the prefix. Several /24 blocks on one segment were the
+other choice: they keep the prefix but split the nodes into subnets whose pods
+cannot reach each other without a router. Past node 90 a primary would meet
+node 1's secondaries (offset 101), so plans end there; the management /24
+(10 + N) and the pod /17 (block N) would last longer.
+
+Stdlib only: /usr/bin/python3 runs this for the bash tools (``plan shell``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import itertools
+import os
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+PREFIX = 'mhm'
+LAB_NETWORK = ipaddress.IPv4Network('198.18.0.0/15')
+SECONDARIES = 5
+DEFAULT_MAX_NODES = 9
+MAX_NODES = 90
+NEW_WORKER = 'new-worker'
+NEW_WORKER_INDEX = 3
+DEFAULT_NODES = ('node1', 'node2')
+CACHE_DEFAULT = '~/.cache/multihome-multus'
+
+# Offsets into the networks (see the table above).
+_HOST_OFFSET = 10
+_SECONDARY_BASE = 100
+_SECONDARY_STRIDE = 10
+
+
+class PlanError(ValueError):
+    """A node name or plan size the plan does not hold."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Versions:
+    kube: str = '1.36.3'
+    multus: str = 'v4.3.0'
+    kwok: str = 'v0.8.0'
+    etcd: str = 'v3.6.16'
+    # Debian bookworm's containernetworking-plugins, served by the lab's mirror
+    # under the upstream archive name.
+    cni_plugins: str = '1.1.1'
+    cni_plugins_source: str = '/usr/lib/cni'
+
+    def cni_archive(self, arch: str) -> str:
+        """The mirror's archive name, as upstream names its release."""
+        return f'cni-plugins-linux-{arch}-v{self.cni_plugins}.tgz'
+
+
+@dataclasses.dataclass(frozen=True)
+class Mirror:
+    address: ipaddress.IPv4Address = ipaddress.IPv4Address('127.0.0.1')
+    port: int = 18080
+
+    @property
+    def url(self) -> str:
+        return f'http://{self.address}:{self.port}'
+
+
+@dataclasses.dataclass(frozen=True)
+class Management:
+    """The host bridge every node's eth0 hangs on; sshd listens on eth0."""
+
+    bridge: str
+    network: ipaddress.IPv4Network
+
+    @property
+    def gateway(self) -> ipaddress.IPv4Address:
+        return self.network[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Fabric:
+    """The L2 segment of every eth1: bridge ``br1`` in its own namespace."""
+
+    netns: str
+    bridge: str
+    network: ipaddress.IPv4Network
+
+
+@dataclasses.dataclass(frozen=True)
+class Cluster:
+    """lab/cluster/clusterctl's control plane (loopback) and its Service range."""
+
+    name: str
+    address: ipaddress.IPv4Address
+    apiserver_port: int
+    etcd_port: int
+    etcd_peer_port: int
+    kcm_port: int
+    scheduler_port: int
+    service_network: ipaddress.IPv4Network
+    # Published in the `kubernetes` EndpointSlice only, never bound: the
+    # management bridge address, where the nodes reach the host.
+    advertise_address: ipaddress.IPv4Address
+    service_port: int = 443
+    kubelet_port: int = 10250
+    admin_user: str = 'mhm-admin'
+    # Registry name of the lab's Multus image (imported, never pulled).
+    multus_registry: str = 'registry.mhm-lab.invalid'
+
+    @property
+    def service_ip(self) -> ipaddress.IPv4Address:
+        """The `kubernetes` Service's ClusterIP: the range's first address."""
+        return self.service_network[1]
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (self.apiserver_port, self.etcd_port, self.etcd_peer_port, self.kcm_port, self.scheduler_port)
+
+
+@dataclasses.dataclass(frozen=True)
+class Paths:
+    """Where the lab keeps its state, below a cache directory."""
+
+    cache: PurePosixPath
+
+    @property
+    def lab_state(self) -> PurePosixPath:
+        return self.cache / 'lab'
+
+    @property
+    def ssh_key(self) -> PurePosixPath:
+        return self.lab_state / 'id_ed25519'
+
+    @property
+    def mirror_dir(self) -> PurePosixPath:
+        return self.lab_state / 'mirror'
+
+    @property
+    def kubeconfig(self) -> PurePosixPath:
+        return self.cache / 'cluster' / 'kubeconfig'
+
+
+@dataclasses.dataclass(frozen=True)
+class Node:
+    name: str
+    index: int
+    netns: str
+    host_veth: str
+    fabric_veth: str
+    mgmt: ipaddress.IPv4Interface
+    fabric: ipaddress.IPv4Interface
+    secondaries: tuple[ipaddress.IPv4Interface, ...]
+    pod_cidr: ipaddress.IPv4Network
+
+    @property
+    def secondary_range(self) -> str:
+        return f'{self.secondaries[0].ip}-{self.secondaries[-1].ip}'
+
+    def addresses(self) -> tuple[ipaddress.IPv4Address, ...]:
+        """Every address the node holds."""
+        return (self.mgmt.ip, self.fabric.ip) + tuple(s.ip for s in self.secondaries)
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    max_nodes: int
+    cache: Path
+    management: Management
+    fabric: Fabric
+    pod_network: ipaddress.IPv4Network
+    cluster: Cluster
+    nodes: tuple[Node, ...]
+    mirror: Mirror = Mirror()
+    versions: Versions = Versions()
+    prefix: str = PREFIX
+    default_nodes: tuple[str, ...] = DEFAULT_NODES
+    cache_default: str = CACHE_DEFAULT
+
+    @property
+    def paths(self) -> Paths:
+        """The paths of this plan's cache."""
+        return Paths(PurePosixPath(self.cache))
+
+    @property
+    def default_paths(self) -> Paths:
+        """The paths below the default cache, as ``~/...``: what the committed inventories name."""
+        return Paths(PurePosixPath(self.cache_default))
+
+    def node(self, name: str) -> Node:
+        index = node_index(name)
+        if index > self.max_nodes:
+            raise PlanError(f'{name} is outside this plan of {self.max_nodes} nodes (MHM_LAB_MAX_NODES)')
+        return self.nodes[index - 1]
+
+    @property
+    def node_names(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.nodes)
+
+
+def node_name(index: int) -> str:
+    """The name of node ``index``: node1, node2, new-worker, node4, ..."""
+    if not 1 <= index <= MAX_NODES:
+        raise PlanError(f'node index {index} is outside 1..{MAX_NODES}')
+    return NEW_WORKER if index == NEW_WORKER_INDEX else f'node{index}'
+
+
+def node_index(name: str) -> int:
+    """The index of a node name; raises PlanError for any other name (node3, node01, ...)."""
+    if name == NEW_WORKER:
+        return NEW_WORKER_INDEX
+    digits = name[4:] if name.startswith('node') else ''
+    if digits.isascii() and digits.isdigit() and not digits.startswith('0'):
+        index = int(digits)
+        if 1 <= index <= MAX_NODES and index != NEW_WORKER_INDEX:
+            return index
+    raise PlanError(
+        f"unknown node name '{name}': use node1, node2, new-worker or node4..node{MAX_NODES}"
+        f' (node3 would share index {NEW_WORKER_INDEX} with new-worker)')
+
+
+def _secondary_offsets(index: int) -> range:
+    first = _SECONDARY_BASE + _SECONDARY_STRIDE * (index - 1) + 1
+    return range(first, first + SECONDARIES)
+
+
+def fabric_network(max_nodes: int, base: ipaddress.IPv4Address = ipaddress.IPv4Address('198.19.0.0')
+                   ) -> ipaddress.IPv4Network:
+    """The fabric for nodes 1..max_nodes: the smallest network at ``base``, /24 at most, that holds them."""
+    highest = _secondary_offsets(max_nodes)[-1]
+    for prefixlen in range(24, 0, -1):
+        network = ipaddress.IPv4Network((base, prefixlen))
+        if network.num_addresses - 1 > highest:  # never the broadcast address
+            return network
+    raise PlanError(f'no fabric holds {max_nodes} nodes')  # pragma: no cover
+
+
+def _interface(network: ipaddress.IPv4Network, offset: int) -> ipaddress.IPv4Interface:
+    return ipaddress.IPv4Interface((network[offset], network.prefixlen))
+
+
+def make_node(index: int, management: Management, fabric: Fabric, pod_network: ipaddress.IPv4Network) -> Node:
+    name = node_name(index)
+    return Node(
+        name=name,
+        index=index,
+        netns=f'{PREFIX}-{name}',
+        host_veth=f'{PREFIX}-n{index}-e0',
+        fabric_veth=f'{PREFIX}-n{index}-e1',
+        mgmt=_interface(management.network, _HOST_OFFSET + index),
+        fabric=_interface(fabric.network, _HOST_OFFSET + index),
+        secondaries=tuple(_interface(fabric.network, offset) for offset in _secondary_offsets(index)),
+        pod_cidr=next(itertools.islice(pod_network.subnets(new_prefix=24), index, None)),
+    )
+
+
+def build(max_nodes: int = DEFAULT_MAX_NODES, cache: Path | None = None) -> Plan:
+    """The plan of a lab with nodes 1..max_nodes."""
+    if not 1 <= max_nodes <= MAX_NODES:
+        raise PlanError(f'a plan holds 1 to {MAX_NODES} nodes, not {max_nodes}')
+    management = Management(bridge=f'{PREFIX}-mgmt', network=ipaddress.IPv4Network('198.18.0.0/24'))
+    fabric = Fabric(netns=f'{PREFIX}-fabric', bridge='br1', network=fabric_network(max_nodes))
+    pod_network = ipaddress.IPv4Network('198.18.128.0/17')
+    cluster = Cluster(
+        name=f'{PREFIX}-lab',
+        address=ipaddress.IPv4Address('127.0.0.1'),
+        # 16 followed by the usual port of each component.
+        apiserver_port=16443,
+        etcd_port=16379,
+        etcd_peer_port=16380,
+        kcm_port=16257,
+        scheduler_port=16259,
+        service_network=ipaddress.IPv4Network('198.18.96.0/24'),
+        advertise_address=management.gateway,
+    )
+    return Plan(
+        max_nodes=max_nodes,
+        cache=cache if cache is not None else Path(CACHE_DEFAULT).expanduser(),
+        management=management,
+        fabric=fabric,
+        pod_network=pod_network,
+        cluster=cluster,
+        nodes=tuple(make_node(i, management, fabric, pod_network) for i in range(1, max_nodes + 1)),
+    )
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Plan:
+    """The plan as the lab's tools see it: size from MHM_LAB_MAX_NODES, cache from MULTIHOME_CACHE."""
+    environ = os.environ if environ is None else environ
+    size = environ.get('MHM_LAB_MAX_NODES') or str(DEFAULT_MAX_NODES)
+    if not size.isdecimal():
+        raise PlanError(f'MHM_LAB_MAX_NODES={size!r} is not a number')
+    # Like bash's ${MULTIHOME_CACHE:-$HOME/...}: empty means unset.
+    cache = environ.get('MULTIHOME_CACHE') or os.path.join(environ.get('HOME') or str(Path.home()), CACHE_DEFAULT[2:])
+    return build(int(size), Path(cache))

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (c) 2026 multihome.multus maintainers
+"""``plan env NODE`` and ``plan shell``: what the bash tools eval."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mhmlab import cli
+from mhmlab import plan as lab_plan
+from mhmlab import shellenv
+
+LAB = Path(__file__).resolve().parents[3] / 'lab'
+BASH = shutil.which('bash')
+
+
+def mhmlab(*args, env=None):
+    return subprocess.run([sys.executable, '-m', 'mhmlab', *args], capture_output=True, text=True, timeout=60, check=False,
+                          env={**os.environ, 'PYTHONPATH': str(LAB), 'PYTHONDONTWRITEBYTECODE': '1', **(env or {})})
+
+
+def test_env_has_the_plan_keys_of_labctl_env():
+    done = mhmlab('plan', 'env', 'node2')
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:8] == [
+        'MHM_NODE=node2',
+        'MHM_NODE_INDEX=2',
+        'MHM_NETNS=mhm-node2',
+        'MHM_MGMT_IP=198.18.0.12',
+        'MHM_MGMT_BRIDGE=mhm-mgmt',
+        'MHM_MGMT_GATEWAY=198.18.0.1',
+        'MHM_FABRIC_IP=198.19.0.12',
+        'MHM_SECONDARIES=198.19.0.111-198.19.0.115',
+    ]
+    assert 'MHM_POD_CIDR=198.18.130.0/24' in lines
+    assert not any(line.startswith(('MHM_PID', 'MHM_NSENTER', 'MHM_STATE')) for line in lines)
+
+
+def test_env_refuses_unknown_and_outside_nodes():
+    assert 'unknown node name' in mhmlab('plan', 'env', 'node3').stderr
+    done = mhmlab('plan', 'env', 'node10')
+    assert done.returncode == 2 and 'outside this plan of 9 nodes' in done.stderr
+    assert mhmlab('--max-nodes', '10', 'plan', 'env', 'node10').returncode == 0
+    assert mhmlab('plan', 'env', 'node10', env={'MHM_LAB_MAX_NODES': '10'}).returncode == 0
+
+
+@pytest.mark.skipif(BASH is None, reason='no bash')
+def test_shell_evals_in_bash_as_readonly():
+    script = r'''
+set -euo pipefail
+plan=$(python3 -m mhmlab plan shell)
+eval "$plan"
+printf '%s\n' "$PLAN_MGMT_BRIDGE" "$PLAN_MGMT_GATEWAY" "$PLAN_FABRIC_CIDR" "${PLAN_DEFAULT_NODES[*]}" \
+  "${PLAN_NODE_NAMES[3]}" "${PLAN_MGMT_IP[3]}" "${PLAN_FABRIC_IP[9]}" "${PLAN_SECONDARY_RANGE[2]}" \
+  "${PLAN_POD_CIDR[1]}" "${PLAN_HOST_VETH[3]}" "$PLAN_SERVICE_IP"
+read -r -a secs <<<"${PLAN_SECONDARY_IPS[1]}"
+echo "${#secs[@]} ${secs[4]}"
+( PLAN_MGMT_BRIDGE=x ) 2>/dev/null && echo writable || echo readonly
+'''
+    env = {**os.environ, 'PYTHONPATH': str(LAB), 'PYTHONDONTWRITEBYTECODE': '1'}
+    env['PATH'] = f'{Path(sys.executable).parent}{os.pathsep}{env["PATH"]}'
+    done = subprocess.run([BASH, '-c', script], capture_output=True, text=True, timeout=60, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        'mhm-mgmt', '198.18.0.1', '198.19.0.0/24', 'node1 node2', 'new-worker', '198.18.0.13', '198.19.0.19',
+        '198.19.0.111-198.19.0.115', '198.18.129.0/24', 'mhm-n3-e0', '198.18.96.1', '5 198.19.0.105',
+        'readonly']
+
+
+def test_shell_line_quotes():
+    assert shellenv.shell_line('PLAN_X', "a b'c") == "readonly PLAN_X='a b'\"'\"'c'"
+    assert shellenv.shell_line('PLAN_A', ('x', 'y z')) == "readonly -a PLAN_A=(x 'y z')"
+    assert shellenv.shell_line('PLAN_M', {1: 'a', 3: 'b c'}) == "readonly -a PLAN_M=([1]=a [3]='b c')"
+
+
+def test_every_shell_name_is_a_plan_name():
+    names = [name for name, value in shellenv.shell_items(lab_plan.build())]
+    assert len(names) == len(set(names))
+    assert all(name.startswith('PLAN_') for name in names)
+
+
+def test_nodes_table(capsys):
+    assert cli.main(['--max-nodes', '10', 'plan', 'nodes']) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith('fabric 198.19.0.0/24,')
+    assert out[-1].split() == ['node10', '10', 'eth0', '198.18.0.20/24', 'eth1', '198.19.0.20/24', '+',
+                               '198.19.0.191-198.19.0.195', 'pods', '198.18.138.0/24']
