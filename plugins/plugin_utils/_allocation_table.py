@@ -54,9 +54,9 @@ def pool_size(pool: str, exclude: Sequence = ()) -> int:
     handed out) or whereabouts' ``<first>-<last>/<prefix>`` form.
     """
     text = str(pool)
-    if '-' in text.split('/')[0]:
-        first, _, rest = text.partition('-')
-        last = rest.split('/')[0]
+    if '-' in text.split('/', maxsplit=1)[0]:
+        first, rest = text.split('-', maxsplit=1)
+        last = rest.split('/', maxsplit=1)[0]
         low, high = int(ipaddress.ip_address(first)), int(ipaddress.ip_address(last))
         version = ipaddress.ip_address(first).version
     else:

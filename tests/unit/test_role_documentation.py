@@ -113,7 +113,7 @@ def test_relative_links_lead_somewhere(doc):
     for target in re.findall(r'\]\(([^)\s]+)\)', text):
         if re.match(r'^[a-z]+:', target):
             continue
-        path, _, anchor = target.partition('#')
+        path, anchor = (target.split('#', maxsplit=1) + [''])[:2]
         found = (doc.parent / path).resolve() if path else doc
         assert found.exists(), f'{doc.relative_to(REPO)} links to {target}, which does not exist'
         if anchor and found.suffix == '.md':
