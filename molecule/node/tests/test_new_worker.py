@@ -77,7 +77,6 @@ def test_onboarding(playbook):
     assert datapath.returncode == 0, datapath.stdout + datapath.stderr
 
 
-
 def test_uninstall_puts_back_the_plugin_that_was_there(playbook):
     """The node's own host-local comes back byte for byte; only the plugins the collection added go."""
     original = hashlib.sha256(DISTRO_HOST_LOCAL.encode()).hexdigest()
