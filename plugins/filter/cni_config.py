@@ -15,15 +15,21 @@ description:
   - >-
     The input is the IPAM part. A host-local range as returned by
     P(multihome.multus.ipam_range#filter) becomes C({"type": "host-local", "subnet": ..., "rangeStart": ...,
-    "rangeEnd": ...[, "gateway": ...]}). A dict that already has a C(type) key (for example
+    "rangeEnd": ...[, "gateway": ...]}). Range sets as returned by P(multihome.multus.ipam_dual_stack#filter)
+    (C({"ranges": [[...], [...]]})) become C({"type": "host-local", "ranges": [[...], [...]]}). A dict that
+    already has a C(type) key (for example
     C({"type": "whereabouts", "range": "198.19.0.0/24"})) is passed through as it is.
   - Keys of the result, in order - C(cniVersion), C(name), C(type), C(master) (C(device) for
     host-device), C(mode) (not for host-device), C(mtu) (only when given), C(ipam).
+  - With O(routes), C(ipam.routes) holds them. With O(tuning), the result is a conflist instead - C(cniVersion),
+    C(name) and C(plugins), the main plugin (without C(cniVersion) and C(name)) followed by the C(tuning)
+    plugin. A per-node file holding a conflist must be named C(<name>.conflist).
   - Fails naming the offending value for an unknown plugin, a mode the plugin does not have, a
     name that is not a valid Kubernetes object name (DNS-1123 subdomain), a master that is not a
-    valid Linux interface name, an MTU outside 68..65535, an unsupported CNI version and an
-    invalid range.
-positional: name, plugin, master, mode, cni_version, mtu
+    valid Linux interface name, an MTU outside 68..65535, an unsupported CNI version, an
+    invalid range, a route whose C(dst) is not a network or whose C(gw) is of the other family
+    or outside the IPAM subnets, and a tuning sysctl that is not a C(net.*) name.
+positional: name, plugin, master, mode, cni_version, mtu, routes, tuning
 options:
   _input:
     description:
@@ -66,6 +72,17 @@ options:
       - The MTU of the pod interface, an integer in 68..65535. Left out of the config when not given.
       - Not valid for host-device, which keeps the device's MTU.
     type: int
+  routes:
+    description:
+      - Routes for C(ipam.routes), each a dict with C(dst) (a network in CIDR form) and optional C(gw)
+        (an address of the same family inside the subnet of the IPAM config). Empty or left out, no routes.
+    type: list
+    elements: dict
+  tuning:
+    description:
+      - Chains the C(tuning) plugin after the main plugin. A dict with C(mtu) (68..65535) and/or C(sysctl)
+        (network sysctl names, C(net.*), to values; the values are written as strings).
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -90,6 +107,19 @@ EXAMPLES = r"""
     msg: >-
       {{ {'type': 'whereabouts', 'range': '198.19.0.0/24'}
          | multihome.multus.cni_config(name='pool-net', plugin='macvlan', master='eth1', mtu=1500) }}
+
+- name: A route through a gateway of the subnet, and the tuning plugin chained after macvlan
+  ansible.builtin.debug:
+    msg: >-
+      {{ {'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11', 'rangeEnd': '198.18.0.15'}
+         | multihome.multus.cni_config(name='tuned', plugin='macvlan', master='eth1',
+                                       routes=[{'dst': '198.19.0.0/16', 'gw': '198.18.0.1'}],
+                                       tuning={'mtu': 9000, 'sysctl': {'net.ipv4.conf.net1.arp_filter': 1}}) }}
+  # -> {"cniVersion": "0.3.1", "name": "tuned",
+  #     "plugins": [{"type": "macvlan", "master": "eth1", "mode": "bridge",
+  #                  "ipam": {"type": "host-local", "subnet": "198.18.0.0/24", "rangeStart": "198.18.0.11",
+  #                           "rangeEnd": "198.18.0.15", "routes": [{"dst": "198.19.0.0/16", "gw": "198.18.0.1"}]}},
+  #                 {"type": "tuning", "mtu": 9000, "sysctl": {"net.ipv4.conf.net1.arp_filter": "1"}}]}
 """
 
 RETURN = r"""
@@ -105,6 +135,11 @@ _value:
       description: The network name.
       type: str
       sample: macvlan-net1
+    plugins:
+      description: With O(tuning) only - the main plugin's config (the keys below but C(cniVersion) and C(name)),
+        then the C(tuning) plugin's. The keys below are then not at the top level.
+      type: list
+      elements: dict
     type:
       description: The plugin.
       type: str
@@ -131,7 +166,7 @@ _value:
       sample: {"type": "host-local", "subnet": "192.168.1.0/24", "rangeStart": "192.168.1.13", "rangeEnd": "192.168.1.17"}
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
@@ -139,7 +174,7 @@ from ansible_collections.multihome.multus.plugins.plugin_utils._cni_config impor
 from ansible_collections.multihome.multus.plugins.plugin_utils._ipam_errors import IpamError
 
 
-def cni_config(ipam, name, plugin, master, mode=None, cni_version='0.3.1', mtu=None):
+def cni_config(ipam, name, plugin, master, mode=None, cni_version='0.3.1', mtu=None, routes=None, tuning=None):
     """Return the CNI network config dict of one attachment."""
     if not isinstance(ipam, Mapping):
         raise AnsibleFilterError(f'cni_config: the input must be an IPAM dict, got {ipam!r}')
@@ -150,8 +185,13 @@ def cni_config(ipam, name, plugin, master, mode=None, cni_version='0.3.1', mtu=N
         raise AnsibleFilterError(f'cni_config: mode must be a string, got {mode!r}')
     if mtu is not None and (isinstance(mtu, bool) or not isinstance(mtu, int)):
         raise AnsibleFilterError(f'cni_config: mtu must be an integer, got {mtu!r}')
+    if routes is not None and (isinstance(routes, (str, bytes, Mapping)) or not isinstance(routes, Sequence)):
+        raise AnsibleFilterError(f'cni_config: routes must be a list of {{dst, gw}} dicts, got {routes!r}')
+    if tuning is not None and not isinstance(tuning, Mapping):
+        raise AnsibleFilterError(f'cni_config: tuning must be a dict with mtu and/or sysctl, got {tuning!r}')
     try:
-        return _cni_config(ipam, name=name, plugin=plugin, master=master, mode=mode, cni_version=cni_version, mtu=mtu)
+        return _cni_config(ipam, name=name, plugin=plugin, master=master, mode=mode, cni_version=cni_version, mtu=mtu,
+                           routes=None if routes is None else list(routes), tuning=tuning)
     except IpamError as exc:
         raise AnsibleFilterError(f'cni_config: {exc}') from exc
 

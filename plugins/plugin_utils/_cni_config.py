@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ansible_collections.multihome.multus.plugins.plugin_utils._cni_options import MTU_MAX, MTU_MIN, check_routes, check_tuning, ipam_subnets
 from ansible_collections.multihome.multus.plugins.plugin_utils._ipam_errors import IpamError
 from ansible_collections.multihome.multus.plugins.plugin_utils._ipam_range import RANGE_KEYS, check_range, show
 
@@ -24,9 +25,6 @@ PLUGIN_MODES = {
 
 # CNI spec versions the containernetworking plugins understand.
 CNI_VERSIONS = ('0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0')
-
-MTU_MIN = 68
-MTU_MAX = 65535
 
 K8S_NAME_MAX = 253
 IFNAME_MAX = 15  # IFNAMSIZ (16) minus the terminating NUL
@@ -81,6 +79,35 @@ def validate_interface_name(name: object, what: str = 'master') -> str:
     return str(name)
 
 
+def _range_dict(value: object, where: str) -> dict:
+    checked = check_range(value, where)
+    section = {'subnet': str(checked.subnet), 'rangeStart': str(checked.start), 'rangeEnd': str(checked.end)}
+    if checked.gateway is not None:
+        section['gateway'] = str(checked.gateway)
+    return section
+
+
+def _range_sets(ipam: Mapping) -> dict:
+    """host-local with one range set per address family: ``{"ranges": [[range, ...], ...]}``."""
+    if set(ipam) != {'ranges'}:
+        extra = sorted(str(key) for key in ipam if key != 'ranges')
+        raise IpamError(f'ipam: unknown key {show(extra[0])} next to "ranges" in {show(ipam)}')
+    sets = ipam['ranges']
+    if not isinstance(sets, (list, tuple)) or not sets:
+        raise IpamError(f'ipam: ranges must be a non-empty list of range sets, got {show(sets)}')
+    result = []
+    versions = []
+    for index, range_set in enumerate(sets):
+        if not isinstance(range_set, (list, tuple)) or not range_set:
+            raise IpamError(f'ipam: ranges[{index}] must be a non-empty list of ranges, got {show(range_set)}')
+        ranges = [_range_dict(item, f'ipam: ranges[{index}][{pos}]') for pos, item in enumerate(range_set)]
+        versions.append(check_range(ranges[0], 'ipam').subnet.version)
+        result.append(ranges)
+    if len(set(versions)) != len(versions):
+        raise IpamError('ipam: two range sets of the same address family; give one set per family')
+    return {'type': 'host-local', 'ranges': result}
+
+
 def _ipam_section(ipam: object) -> dict:
     if not isinstance(ipam, Mapping):
         raise IpamError(f'ipam: expected a range dict or a dict with a "type" key, got {show(ipam)}')
@@ -88,26 +115,23 @@ def _ipam_section(ipam: object) -> dict:
         if not isinstance(ipam['type'], str) or not ipam['type']:
             raise IpamError(f'ipam: type {show(ipam["type"])} is not a non-empty string')
         return dict(ipam)
+    if 'ranges' in ipam:
+        return _range_sets(ipam)
     unknown = sorted(str(key) for key in ipam if key not in RANGE_KEYS)
     if unknown:
         raise IpamError(f'ipam: unknown key {show(unknown[0])} in {show(ipam)}; expected {", ".join(RANGE_KEYS)}')
-    checked = check_range(ipam, 'ipam')
-    section = {
-        'type': 'host-local',
-        'subnet': str(checked.subnet),
-        'rangeStart': str(checked.start),
-        'rangeEnd': str(checked.end),
-    }
-    if checked.gateway is not None:
-        section['gateway'] = str(checked.gateway)
-    return section
+    return {'type': 'host-local', **_range_dict(ipam, 'ipam')}
 
 
 def cni_config(ipam: object, name: object, plugin: object, master: object,
-               mode: object = None, cni_version: object = '0.3.1', mtu: object = None) -> dict:
+               mode: object = None, cni_version: object = '0.3.1', mtu: object = None,
+               routes: object = None, tuning: object = None) -> dict:
     """Return the CNI network config dict for one attachment.
 
     Key order: cniVersion, name, type, master (device for host-device), mode, mtu, ipam.
+    Non-empty ``routes`` go to ``ipam.routes``, each gateway checked against the
+    IPAM subnets. With ``tuning`` the result is a conflist: ``cniVersion``, ``name``
+    and ``plugins`` (the main plugin, then the tuning plugin).
     """
     if not isinstance(plugin, str) or plugin not in PLUGIN_MODES:
         raise IpamError(f'plugin {show(plugin)} is not supported; use one of {", ".join(PLUGIN_MODES)}')
@@ -139,4 +163,10 @@ def cni_config(ipam: object, name: object, plugin: object, master: object,
     if mtu is not None:
         config['mtu'] = int(mtu)
     config['ipam'] = _ipam_section(ipam)
-    return config
+    if routes:
+        config['ipam']['routes'] = check_routes(routes, ipam_subnets(config['ipam']) or None)
+    if tuning is None:
+        return config
+    chained = check_tuning(tuning)
+    main = {key: value for key, value in config.items() if key not in ('cniVersion', 'name')}
+    return {'cniVersion': config['cniVersion'], 'name': config['name'], 'plugins': [main, chained]}

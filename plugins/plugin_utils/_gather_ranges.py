@@ -22,6 +22,17 @@ def _is_list(value: object) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
 
 
+def split_range_sets(label: str, value: object) -> dict:
+    """``{label: value}``, or for host-local range sets (a ``ranges`` key) ``{label[n]: range}`` for each range."""
+    if not isinstance(value, Mapping) or 'ranges' not in value:
+        return {label: value}
+    sets = value['ranges']
+    if not _is_list(sets) or not all(_is_list(range_set) for range_set in sets):
+        raise ValueError(f'the ranges of {label} must be a list of range sets (lists), got {sets!r}')
+    flat = [item for range_set in sets for item in range_set]
+    return {f'{label}[{index}]': item for index, item in enumerate(flat)}
+
+
 def play_ranges(hostvars: Mapping, hosts: Sequence, variable: str) -> dict:
     """``{host/name: range}`` from the ``variable`` (name -> range) of each host; hosts without it add nothing."""
     ranges: dict = {}
@@ -32,7 +43,7 @@ def play_ranges(hostvars: Mapping, hosts: Sequence, variable: str) -> dict:
         if not isinstance(found, Mapping):
             raise TypeError(f'{variable} of host {host} must be a dict of attachment name -> range, got {found!r}')
         for name, value in found.items():
-            ranges[f'{host}/{name}'] = value
+            ranges.update(split_range_sets(f'{host}/{name}', value))
     return ranges
 
 
@@ -46,6 +57,8 @@ def file_range(result: Mapping) -> tuple[str, object]:
         config = json.loads(base64.b64decode(str(result["content"])).decode('utf-8'))
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f'the per-node file of {label} is not base64-encoded JSON: {exc}') from None
+    if isinstance(config, Mapping) and _is_list(config.get('plugins')) and config['plugins']:
+        config = config['plugins'][0]
     if not isinstance(config, Mapping) or 'ipam' not in config:
         raise ValueError(f'the per-node file of {label} has no "ipam" key')
     return label, config['ipam']
@@ -64,5 +77,5 @@ def gather_ranges(hostvars: Mapping, hosts: Sequence, files: Sequence = (), vari
     for result in files:
         if isinstance(result, Mapping) and 'content' in result:
             label, ipam = file_range(result)
-            ranges[label] = ipam
+            ranges.update(split_range_sets(label, ipam))
     return ranges

@@ -265,3 +265,38 @@ def check_range(value: object, where: str) -> Range:
     except IpamError as exc:
         raise IpamError(f'{where}: {exc}') from None
     return Range(subnet, start, end, gateway)
+
+
+def dual_stack_ranges(blocks: object, subnets: object = None, gateways: object = None) -> dict:
+    """Compute host-local range sets from an IPv4 block and an IPv6 block.
+
+    ``blocks`` is ``[ipv4_addresses, ipv6_addresses]``; ``subnets`` and
+    ``gateways`` are optional two-element lists in the same order (None for
+    "not given"). Each block must be a valid ``ipam_range`` input. Returns
+    ``{"ranges": [[ipv4_range], [ipv6_range]]}``, the host-local form for
+    two address families. Raises IpamError naming the family and the value.
+    """
+    if not isinstance(blocks, (list, tuple)) or len(blocks) != 2:
+        raise IpamError(f'expected [IPv4 addresses, IPv6 addresses], got {show(blocks)}')
+    options = []
+    for what, value in (('subnets', subnets), ('gateways', gateways)):
+        if value is None:
+            value = [None, None]
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise IpamError(f'{what} must be a list of two (IPv4, IPv6; null for none), got {show(value)}')
+        options.append(value)
+    sets = []
+    for index, version in enumerate((4, 6)):
+        block = blocks[index]
+        if isinstance(block, (list, tuple)) and not block:
+            raise IpamError(f'no {_family(version)} addresses given (the {_family(version)} list is empty)')
+        try:
+            result = ipam_range(block, subnet=options[0][index], gateway=options[1][index])
+        except IpamError as exc:
+            raise IpamError(f'{_family(version)} block: {exc}') from None
+        found = ipaddress.ip_network(result['subnet']).version
+        if found != version:
+            raise IpamError(f'the {_family(version)} block holds {_family(found)} addresses ({result["rangeStart"]}); '
+                            'give the IPv4 addresses first and the IPv6 addresses second')
+        sets.append([result])
+    return {'ranges': sets}

@@ -34,6 +34,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         'multus_cni_conf_dir': '/etc/kubernetes/cni/net.d',
         'multus_tolerations': [{'key': 'dedicated', 'operator': 'Equal', 'value': 'net', 'effect': 'NoSchedule'}],
     },
+    'thin_isolated': {'render': THIN, 'multus_namespace_isolation': True,
+                      'multus_global_namespaces': ['default', 'net-shared']},
+    'thick_isolated': {'render': THICK, 'multus_flavor': 'thick', 'multus_namespace_isolation': True,
+                       'multus_global_namespaces': ['default', 'net-shared']},
+    'thin_isolated_only': {'render': THIN, 'multus_namespace_isolation': True},
     'thick_outside_indicator': {
         'render': THICK, 'multus_flavor': 'thick', 'multus_readiness_indicator_file': '/run/cilium/ready',
         'multus_log_level': 'verbose',
@@ -228,3 +233,20 @@ def test_rbac_least_privilege_per_flavor(rendered):
     binding = one(rendered['thin_default']['rbac'], 'ClusterRoleBinding')
     assert binding['roleRef'] == {'apiGroup': 'rbac.authorization.k8s.io', 'kind': 'ClusterRole', 'name': 'multus'}
     assert binding['subjects'] == [{'kind': 'ServiceAccount', 'name': 'multus', 'namespace': 'kube-system'}]
+
+
+def test_thin_namespace_isolation_flags(rendered):
+    args = pod_spec(rendered, 'thin_isolated', 'thin')['containers'][0]['args']
+    assert args[-2:] == ['--namespace-isolation=true', '--global-namespaces=default,net-shared']
+    only = pod_spec(rendered, 'thin_isolated_only', 'thin')['containers'][0]['args']
+    assert only[-1] == '--namespace-isolation=true'
+    assert not any(a.startswith('--global-namespaces') for a in only)
+    default = pod_spec(rendered, 'thin_default', 'thin')['containers'][0]['args']
+    assert not any('namespace' in a for a in default)
+
+
+def test_thick_namespace_isolation_keys(rendered):
+    config = daemon_config(rendered, 'thick_isolated')[1]
+    assert config['namespaceIsolation'] is True
+    assert config['globalNamespaces'] == 'default,net-shared'
+    assert 'namespaceIsolation' not in daemon_config(rendered, 'thick_default')[1]

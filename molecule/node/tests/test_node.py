@@ -26,7 +26,7 @@ BIN_DIR = "/opt/cni/bin"
 # the loopback plugin the container runtime runs for every pod.
 NODE_FILES = ("/opt/cni/bin/cilium-cni", "/opt/cni/bin/loopback", "/etc/cni/net.d/05-cilium.conflist")
 # The default selection of plugins; the lab inventory does not change it.
-PLUGINS = ("ipvlan", "macvlan", "host-local")
+PLUGINS = ("ipvlan", "macvlan", "host-local", "tuning")
 ATTACHMENT = "macvlan-net1"
 
 

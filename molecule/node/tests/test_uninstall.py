@@ -13,7 +13,7 @@ import pytest
 from labtools import REPO, SNAPSHOT, in_node, recap, run
 
 NODES = ("node1", "node2")
-INSTALLED = ("/opt/cni/bin/ipvlan", "/opt/cni/bin/macvlan", "/opt/cni/bin/host-local")
+INSTALLED = ("/opt/cni/bin/ipvlan", "/opt/cni/bin/macvlan", "/opt/cni/bin/host-local", "/opt/cni/bin/tuning")
 MULTUS_FILES = ("/etc/cni/multus", "/etc/cni/net.d/00-multus.conf", "/etc/cni/net.d/multus.d", "/opt/cni/bin/multus")
 CILIUM = "sha256sum /opt/cni/bin/cilium-cni /opt/cni/bin/loopback /etc/cni/net.d/05-cilium.conflist"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 
 import pytest
 import yaml
@@ -63,3 +64,24 @@ def test_errors_become_ansible_filter_errors(ipam, kwargs, message):
     with pytest.raises(AnsibleFilterError) as info:
         plugin.cni_config(ipam, **arguments)
     assert str(info.value).startswith(message)
+
+
+def test_routes_and_tuning_pass_through():
+    lab = {'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11', 'rangeEnd': '198.18.0.15'}
+    result = plugin.cni_config(lab, 'net-t', 'macvlan', 'eth1', routes=({'dst': '198.19.0.0/16', 'gw': '198.18.0.1'},),
+                               tuning={'mtu': 9000})
+    assert result == {'cniVersion': '0.3.1', 'name': 'net-t', 'plugins': [
+        {'type': 'macvlan', 'master': 'eth1', 'mode': 'bridge',
+         'ipam': {'type': 'host-local', 'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11', 'rangeEnd': '198.18.0.15',
+                  'routes': [{'dst': '198.19.0.0/16', 'gw': '198.18.0.1'}]}},
+        {'type': 'tuning', 'mtu': 9000}]}
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    ({'routes': {'dst': '198.19.0.0/16'}}, "cni_config: routes must be a list of {dst, gw} dicts, got {'dst': '198.19.0.0/16'}"),
+    ({'tuning': 9000}, 'cni_config: tuning must be a dict with mtu and/or sysctl, got 9000'),
+    ({'tuning': {'mtu': 9}}, 'cni_config: tuning: mtu 9 is not an integer in 68..65535'),
+])
+def test_routes_and_tuning_errors(kwargs, message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)):
+        plugin.cni_config(RANGE, 'n', 'ipvlan', 'eth1', **kwargs)

@@ -190,3 +190,74 @@ def test_interface_name_agrees_with_reference(name):
     expected = (1 <= len(name) <= 15 and name not in ('.', '..')
                 and not any(char in name for char in '/: \0'))
     assert (interface_name_problem(name) is None) == expected
+
+
+# --- routes, tuning and dual-stack range sets ----------------------------------------------------
+
+LAB_RANGE = {'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11', 'rangeEnd': '198.18.0.15', 'gateway': '198.18.0.1'}
+V6_RANGE = {'subnet': '2001:db8:1::/64', 'rangeStart': '2001:db8:1::11', 'rangeEnd': '2001:db8:1::15'}
+
+
+def test_routes_go_to_ipam_routes():
+    result = cni_config(LAB_RANGE, name='net-r', plugin='macvlan', master='eth1',
+                        routes=[{'dst': '198.19.0.0/16', 'gw': '198.18.0.1'}, {'dst': '203.0.113.0/24'}])
+    assert result['ipam'] == {'type': 'host-local', 'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11',
+                              'rangeEnd': '198.18.0.15', 'gateway': '198.18.0.1',
+                              'routes': [{'dst': '198.19.0.0/16', 'gw': '198.18.0.1'}, {'dst': '203.0.113.0/24'}]}
+
+
+def test_empty_routes_leave_the_config_as_before():
+    assert cni_config(LAB_RANGE, name='n', plugin='ipvlan', master='eth1', routes=[]) == cni_config(
+        LAB_RANGE, name='n', plugin='ipvlan', master='eth1')
+
+
+def test_routes_of_a_whereabouts_pool():
+    result = cni_config({'type': 'whereabouts', 'range': '198.18.2.0/24'}, name='pool', plugin='macvlan', master='eth1',
+                        routes=[{'dst': '198.19.0.0/16', 'gw': '198.18.2.1'}])
+    assert result['ipam'] == {'type': 'whereabouts', 'range': '198.18.2.0/24',
+                              'routes': [{'dst': '198.19.0.0/16', 'gw': '198.18.2.1'}]}
+
+
+def test_a_route_gateway_outside_the_subnet_fails():
+    with pytest.raises(IpamError, match='routes\\[0\\]: gw 198.18.1.1 is outside the subnet 198.18.0.0/24'):
+        cni_config(LAB_RANGE, name='n', plugin='ipvlan', master='eth1', routes=[{'dst': '198.19.0.0/16', 'gw': '198.18.1.1'}])
+
+
+def test_tuning_makes_a_conflist():
+    result = cni_config(LAB_RANGE, name='net-t', plugin='ipvlan', master='eth1', mode='l2', cni_version='1.0.0',
+                        tuning={'mtu': 1400, 'sysctl': {'net.ipv4.conf.net1.arp_filter': '1'}})
+    assert result == {
+        'cniVersion': '1.0.0', 'name': 'net-t',
+        'plugins': [
+            {'type': 'ipvlan', 'master': 'eth1', 'mode': 'l2',
+             'ipam': {'type': 'host-local', 'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11',
+                      'rangeEnd': '198.18.0.15', 'gateway': '198.18.0.1'}},
+            {'type': 'tuning', 'mtu': 1400, 'sysctl': {'net.ipv4.conf.net1.arp_filter': '1'}},
+        ]}
+    assert list(result) == ['cniVersion', 'name', 'plugins']
+
+
+def test_bad_tuning_fails():
+    with pytest.raises(IpamError, match="tuning: sysctl 'kernel.pid_max' is not a network sysctl"):
+        cni_config(LAB_RANGE, name='n', plugin='ipvlan', master='eth1', tuning={'sysctl': {'kernel.pid_max': 1}})
+
+
+def test_range_sets_become_host_local_ranges():
+    result = cni_config({'ranges': [[LAB_RANGE], [V6_RANGE]]}, name='ds', plugin='ipvlan', master='eth1',
+                        routes=[{'dst': '0.0.0.0/0', 'gw': '198.18.0.1'}, {'dst': '::/0', 'gw': '2001:db8:1::1'}])
+    assert result['ipam'] == {'type': 'host-local', 'ranges': [[LAB_RANGE], [V6_RANGE]],
+                              'routes': [{'dst': '0.0.0.0/0', 'gw': '198.18.0.1'}, {'dst': '::/0', 'gw': '2001:db8:1::1'}]}
+
+
+@pytest.mark.parametrize('ipam, message', [
+    ({'ranges': [[LAB_RANGE]], 'subnet': '198.18.0.0/24'}, "ipam: unknown key 'subnet' next to \"ranges\""),
+    ({'ranges': []}, 'ipam: ranges must be a non-empty list of range sets'),
+    ({'ranges': [LAB_RANGE]}, 'ipam: ranges\\[0\\] must be a non-empty list of ranges'),
+    ({'ranges': [[LAB_RANGE], [dict(LAB_RANGE, rangeStart='198.18.0.20', rangeEnd='198.18.0.21')]]},
+     'ipam: two range sets of the same address family'),
+    ({'ranges': [[LAB_RANGE], [dict(V6_RANGE, rangeEnd='2001:db8:2::1')]]},
+     'ipam: ranges\\[1\\]\\[0\\]: rangeEnd 2001:db8:2::1 is outside subnet 2001:db8:1::/64'),
+])
+def test_bad_range_sets(ipam, message):
+    with pytest.raises(IpamError, match=message):
+        cni_config(ipam, name='ds', plugin='ipvlan', master='eth1')

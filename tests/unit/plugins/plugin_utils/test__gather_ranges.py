@@ -13,6 +13,7 @@ from ansible_collections.multihome.multus.plugins.plugin_utils._gather_ranges im
     file_range,
     gather_ranges,
     play_ranges,
+    split_range_sets,
 )
 
 VAR = 'network_attachments_node_ranges'
@@ -96,3 +97,26 @@ def test_variable_must_be_a_dict():
 def test_unreadable_files_are_errors_naming_the_file(result, message):
     with pytest.raises(ValueError, match=message):
         gather_ranges(HOSTVARS, [], [result], VAR)
+
+
+# --- dual stack and conflists ---------------------------------------------------------------------
+
+V4 = {'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11', 'rangeEnd': '198.18.0.15'}
+V6 = {'subnet': '2001:db8:1::/64', 'rangeStart': '2001:db8:1::11', 'rangeEnd': '2001:db8:1::15'}
+
+
+def test_range_sets_are_split_per_range():
+    assert split_range_sets('n1/ds', {'ranges': [[V4], [V6]]}) == {'n1/ds[0]': V4, 'n1/ds[1]': V6}
+    assert split_range_sets('n1/a', R1) == {'n1/a': R1}
+    with pytest.raises(ValueError, match='the ranges of n1/ds must be a list of range sets'):
+        split_range_sets('n1/ds', {'ranges': [V4]})
+
+
+def test_dual_stack_hosts_and_conflist_files():
+    hostvars = {'n1': {VAR: {'ds': {'ranges': [[V4], [V6]]}, 'a': R1}}}
+    conflist = {'cniVersion': '1.0.0', 'name': 'ds', 'plugins': [
+        {'type': 'ipvlan', 'master': 'eth1',
+         'ipam': {'type': 'host-local', 'ranges': [[R2], [V6]], 'routes': [{'dst': '0.0.0.0/0'}]}},
+        {'type': 'tuning', 'mtu': 1400}]}
+    assert gather_ranges(hostvars, ['n1'], [slurped('n3', 'ds', conflist)]) == {
+        'n1/ds[0]': V4, 'n1/ds[1]': V6, 'n1/a': R1, 'n3/ds[0]': R2, 'n3/ds[1]': V6}

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ansible_collections.multihome.multus.plugins.plugin_utils._ipam_errors import IpamError
-from ansible_collections.multihome.multus.plugins.plugin_utils._ipam_range import Range, check_range, ipam_range
+from ansible_collections.multihome.multus.plugins.plugin_utils._ipam_range import Range, check_range, dual_stack_ranges, ipam_range
 
 GUIDE_BLOCK = ['192.168.1.13', '192.168.1.14', '192.168.1.15', '192.168.1.16', '192.168.1.17']
 
@@ -310,3 +310,49 @@ def test_check_range_without_gateway():
 def test_check_range_errors(value, message):
     with pytest.raises(IpamError, match=re.escape(message)):
         check_range(value, 'node1')
+
+
+# --- dual stack ----------------------------------------------------------------------------------
+
+
+def test_dual_stack_one_range_set_per_family():
+    result = dual_stack_ranges([['198.18.0.12/24', '198.18.0.11/24'], ['2001:db8:1::11/64', '2001:db8:1::12/64']],
+                               gateways=['198.18.0.1', '2001:db8:1::1'])
+    assert result == {'ranges': [
+        [{'subnet': '198.18.0.0/24', 'rangeStart': '198.18.0.11', 'rangeEnd': '198.18.0.12', 'gateway': '198.18.0.1'}],
+        [{'subnet': '2001:db8:1::/64', 'rangeStart': '2001:db8:1::11', 'rangeEnd': '2001:db8:1::12',
+          'gateway': '2001:db8:1::1'}],
+    ]}
+
+
+def test_dual_stack_with_subnets_for_plain_addresses():
+    result = dual_stack_ranges([GUIDE_BLOCK, ['2001:db8::a', '2001:db8::b']], subnets=['192.168.1.0/24', '2001:db8::/64'])
+    assert result == {'ranges': [
+        [{'subnet': '192.168.1.0/24', 'rangeStart': '192.168.1.13', 'rangeEnd': '192.168.1.17'}],
+        [{'subnet': '2001:db8::/64', 'rangeStart': '2001:db8::a', 'rangeEnd': '2001:db8::b'}],
+    ]}
+
+
+@pytest.mark.parametrize('blocks, kwargs, message', [
+    ([['198.18.0.11/24']], {}, "expected \\[IPv4 addresses, IPv6 addresses\\], got \\[\\['198.18.0.11/24'\\]\\]"),
+    ([['198.18.0.11/24'], []], {}, 'no IPv6 addresses given \\(the IPv6 list is empty\\)'),
+    ([[], ['2001:db8:1::11/64']], {}, 'no IPv4 addresses given'),
+    ([['2001:db8:1::11/64'], ['198.18.0.11/24']], {}, 'the IPv4 block holds IPv6 addresses \\(2001:db8:1::11\\); give the IPv4'),
+    ([['198.18.0.11/24'], ['2001:db8:1::11/64', '2001:db8:1::13/64']], {},
+     'IPv6 block: the addresses are not a contiguous block: 2001:db8:1::12 is missing'),
+    ([['198.18.0.11/24', '198.18.0.11/24'], ['2001:db8:1::11/64']], {}, 'IPv4 block: address 198.18.0.11 is listed more than once'),
+    ([['198.18.0.11/24'], ['2001:db8:1::11/64']], {'gateways': ['198.18.0.1']}, 'gateways must be a list of two'),
+    ([['198.18.0.11/24'], ['2001:db8:1::11/64']], {'subnets': '198.18.0.0/24'}, 'subnets must be a list of two'),
+    ([['198.18.0.11/24'], ['2001:db8:1::11/64']], {'gateways': [None, '2001:db8:1::11']},
+     'IPv6 block: gateway 2001:db8:1::11 lies inside the range'),
+])
+def test_dual_stack_errors_name_the_family(blocks, kwargs, message):
+    with pytest.raises(IpamError, match=message):
+        dual_stack_ranges(blocks, **kwargs)
+
+
+@given(blocks(version=4), blocks(version=6))
+def test_dual_stack_is_ipam_range_per_family(four, six):
+    (net4, block4), (net6, block6) = four, six
+    result = dual_stack_ranges([[str(a) for a in block4], [str(a) for a in block6]], subnets=[str(net4), str(net6)])
+    assert result == {'ranges': [[expected_range(net4, block4)], [expected_range(net6, block6)]]}
