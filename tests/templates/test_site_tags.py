@@ -48,8 +48,11 @@ def task_steps() -> dict[str, str]:
                 steps[task['name']] = f"{role['name'].rsplit('.', 1)[-1]}:{role.get('tasks_from', 'main')}"
             elif 'multihome.multus.allocation_table' in str(task):
                 steps[task['name']] = 'allocation table'
-    for task in yaml.safe_load((REPO / 'playbooks' / 'tasks' / 'cluster_access.yml').read_text(encoding='utf-8')):
+    access = yaml.safe_load((REPO / 'playbooks' / 'tasks' / 'cluster_access.yml').read_text(encoding='utf-8'))
+    while access:
+        task = access.pop()
         steps[task['name']] = 'cluster access'
+        access += task.get('block', []) + task.get('rescue', []) + task.get('always', [])
     return steps
 
 
