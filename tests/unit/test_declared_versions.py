@@ -45,3 +45,9 @@ def test_runtime_requirements_range_starts_at_the_oldest_tested_core() -> None:
     lines = (REPO / 'requirements.txt').read_text(encoding='utf-8').splitlines()
     core = [line for line in lines if line.startswith('ansible-core')]
     assert core == ['ansible-core>=' + _pinned(r'^ansible-core==([0-9.]+)$')[0] + ',<2.20']
+
+
+def test_kubernetes_client_floor_is_the_oldest_tested() -> None:
+    lines = (REPO / 'requirements.txt').read_text(encoding='utf-8').splitlines()
+    assert [line for line in lines if line.startswith('kubernetes')] == [
+        'kubernetes>=' + _pinned(r'^kubernetes==([0-9.]+)$')[0]]
