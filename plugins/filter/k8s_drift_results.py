@@ -65,6 +65,12 @@ _value:
       description: Dotted paths of the differing fields; V(['.']) for a missing object, empty when up to date.
       type: list
       elements: str
+    api_found:
+      description:
+        - False when the API server does not serve the kind (C(api_found) of M(kubernetes.core.k8s_info)), for example a CRD
+          that an earlier step of the same run creates and that check mode did not create.
+      type: bool
+      version_added: 0.3.0
 """
 
 from ansible.errors import AnsibleFilterError

@@ -64,11 +64,13 @@ def k8s_drift(wanted: object, live: object) -> list[str]:
 
 
 def k8s_drift_results(results: object, loop_var: str = 'item') -> list[dict]:
-    """Pair each definition of a ``k8s_info`` loop with its drift: ``[{'definition', 'paths'}]``, in loop order.
+    """Pair each definition of a ``k8s_info`` loop with its drift: ``[{'definition', 'paths', 'api_found'}]``, in loop order.
 
     ``results`` are the ``results`` of ``k8s_info`` looped over the wanted
     definitions, each carrying its definition under ``loop_var`` and the live
-    object (if any) as the first of its ``resources``. Raises TypeError for
+    object (if any) as the first of its ``resources``. ``api_found`` is false
+    when the API server does not serve the kind yet (a CRD that an earlier step
+    of the same run creates, not created in check mode). Raises TypeError for
     results that are not a list of dicts or a definition that is not a dict,
     ValueError for a result without ``loop_var``.
     """
@@ -83,5 +85,9 @@ def k8s_drift_results(results: object, loop_var: str = 'item') -> list[dict]:
         definition = result[loop_var]
         resources = result.get('resources')
         live = resources[0] if _is_list(resources) and resources else None
-        drift.append({'definition': definition, 'paths': k8s_drift(definition, live)})
+        drift.append({
+            'definition': definition,
+            'paths': k8s_drift(definition, live),
+            'api_found': result.get('api_found') is not False,
+        })
     return drift

@@ -46,6 +46,16 @@ def poststart_command(k8s: client.ApiClient) -> list[str]:
     return agent[0].get("lifecycle", {}).get("postStart", {}).get("exec", {}).get("command", [])
 
 
+def marked_runs(prefix: str = "") -> list[tuple[int, int]]:
+    """(start, end) audit-log offsets of the runs marked PREFIX+"start" / PREFIX+"end", in order."""
+    lines = [line.split() for line in MARKS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ours = [(label, int(offset)) for label, offset in lines if label in (f"{prefix}start", f"{prefix}end")]
+    labels = [label for label, _offset in ours]
+    assert labels == [f"{prefix}start", f"{prefix}end"] * (len(ours) // 2) and labels, f"unexpected marks {labels}"
+    offsets = [offset for _label, offset in ours]
+    return list(zip(offsets[::2], offsets[1::2]))
+
+
 def playbook(path: Path, *extra: str):
     """ansible-playbook with the lab-cluster inventory."""
     return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *extra])

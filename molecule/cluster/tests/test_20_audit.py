@@ -9,20 +9,11 @@ must be read-only: no create, update, patch or delete request at all.
 
 from __future__ import annotations
 
-from clustertools import MARKS, audit_counts, writes_by_verb
-
-
-def runs() -> list[tuple[int, int]]:
-    """(start, end) offsets of each converge.yml run, in order."""
-    lines = [line.split() for line in MARKS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    labels = [label for label, _offset in lines]
-    assert labels == ["start", "end"] * (len(lines) // 2) and labels, f"unexpected marks {labels}"
-    offsets = [int(offset) for _label, offset in lines]
-    return list(zip(offsets[::2], offsets[1::2]))
+from clustertools import audit_counts, marked_runs, writes_by_verb
 
 
 def test_audit_counts():
-    marked = runs()
+    marked = marked_runs()
     assert len(marked) == 2, "expected the converge and the idempotence run"
     converge = audit_counts("converge", *marked[0])
     rerun = audit_counts("idempotent rerun", *marked[1])

@@ -26,8 +26,9 @@ def test_documentation_names_the_filter_and_its_options():
 
 def test_answers():
     results = [{'item': CM, 'resources': [{'kind': 'ConfigMap', 'data': {'a': '2'}}]}, {'item': CM, 'resources': []}]
-    assert plugin.k8s_drift_results(results) == [{'definition': CM, 'paths': ['data.a']}, {'definition': CM, 'paths': ['.']}]
-    assert plugin.k8s_drift_results([{'obj': CM, 'resources': [CM]}], loop_var='obj') == [{'definition': CM, 'paths': []}]
+    assert plugin.k8s_drift_results(results) == [
+        {'definition': CM, 'paths': ['data.a'], 'api_found': True}, {'definition': CM, 'paths': ['.'], 'api_found': True}]
+    assert plugin.k8s_drift_results([{'obj': CM, 'resources': [CM]}], loop_var='obj') == [{'definition': CM, 'paths': [], 'api_found': True}]
 
 
 @pytest.mark.parametrize('args, message', [

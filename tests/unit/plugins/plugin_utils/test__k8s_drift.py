@@ -115,16 +115,24 @@ def test_results_of_a_k8s_info_loop_in_loop_order():
         {'changed': False, 'k8s_objects_item': CM},
     ]
     assert k8s_drift_results(results, 'k8s_objects_item') == [
-        {'definition': CM, 'paths': []},
-        {'definition': WANTED, 'paths': ['.']},
-        {'definition': CM, 'paths': ['data.k']},
-        {'definition': CM, 'paths': ['.']},
+        {'definition': CM, 'paths': [], 'api_found': True},
+        {'definition': WANTED, 'paths': ['.'], 'api_found': True},
+        {'definition': CM, 'paths': ['data.k'], 'api_found': True},
+        {'definition': CM, 'paths': ['.'], 'api_found': True},
+    ]
+
+
+def test_a_kind_the_api_server_does_not_serve_is_new_and_flagged():
+    results = [{'item': CM, 'resources': [], 'api_found': False}, {'item': CM, 'resources': [], 'api_found': True}]
+    assert k8s_drift_results(results) == [
+        {'definition': CM, 'paths': ['.'], 'api_found': False},
+        {'definition': CM, 'paths': ['.'], 'api_found': True},
     ]
 
 
 def test_only_the_first_live_object_counts():
     results = [{'item': CM, 'resources': [{'data': {'k': 'v'}}, {'data': {'k': 'x'}}]}]
-    assert k8s_drift_results(results) == [{'definition': CM, 'paths': ['apiVersion', 'kind', 'metadata']}]
+    assert k8s_drift_results(results) == [{'definition': CM, 'paths': ['apiVersion', 'kind', 'metadata'], 'api_found': True}]
 
 
 def test_an_empty_loop_has_no_drift():
