@@ -124,6 +124,9 @@ def controller_vars(plan: Plan) -> str:
          'Go modules by lab/cluster/kubeletctl) under this mirror\'s name only, so the\n'
          'pods run only if the registry override reaches the DaemonSet.',
          {'multus_image_registry': plan.cluster.multus_registry}),
+        ('Short-lived node tokens, the shortest the API server issues: the kubelet\n'
+         'renews them while the scenario runs, and Multus must follow (token drill).',
+         {'multus_service_account_token_expiration': 600}),
     ])
 
 

@@ -33,6 +33,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         'multus_namespace': 'multus-system', 'multus_cni_bin_dir': '/usr/libexec/cni',
         'multus_cni_conf_dir': '/etc/kubernetes/cni/net.d',
         'multus_tolerations': [{'key': 'dedicated', 'operator': 'Equal', 'value': 'net', 'effect': 'NoSchedule'}],
+        'multus_service_account_token_expiration': 900,
     },
     'thin_isolated': {'render': THIN, 'multus_namespace_isolation': True,
                       'multus_global_namespaces': ['default', 'net-shared']},
@@ -131,6 +132,8 @@ def test_thin_daemonset(rendered):
     assert main['command'] == ['/thin_entrypoint']
     assert main['args'] == [
         '--multus-conf-file=auto',
+        # Only with it does Multus v4.3.0 rewrite multus.kubeconfig when the token is renewed.
+        '--cleanup-config-on-exit=true',
         '--multus-autoconfig-dir=/host/etc/cni/net.d',
         '--cni-conf-dir=/host/etc/cni/net.d',
         '--cni-bin-dir=/host/opt/cni/bin',
@@ -140,6 +143,7 @@ def test_thin_daemonset(rendered):
     ]
     assert mounts(main) == {'/host/etc/cni/net.d': 'cni', '/host/opt/cni/bin': 'cnibin'}
     assert host_paths(spec) == {'cni': '/etc/cni/net.d', 'cnibin': '/opt/cni/bin'}
+    assert 'automountServiceAccountToken' not in spec
     assert main['resources'] == {'requests': {'cpu': '100m', 'memory': '50Mi'}, 'limits': {'cpu': '100m', 'memory': '50Mi'}}
     assert main['securityContext'] == {'privileged': True}
 
@@ -158,7 +162,13 @@ def test_thin_tuned(rendered):
     assert spec['tolerations'] == [{'key': 'dedicated', 'operator': 'Equal', 'value': 'net', 'effect': 'NoSchedule'}]
     # Node paths move, the paths inside the pod do not.
     assert host_paths(spec) == {'cni': '/etc/kubernetes/cni/net.d', 'cnibin': '/usr/libexec/cni'}
-    assert mounts(main) == {'/host/etc/cni/net.d': 'cni', '/host/opt/cni/bin': 'cnibin'}
+    # The token with the chosen lifetime, where the entrypoint reads the automounted one.
+    assert spec['automountServiceAccountToken'] is False
+    token = next(v for v in spec['volumes'] if v['name'] == 'multus-token')['projected']['sources']
+    assert token[0] == {'serviceAccountToken': {'path': 'token', 'expirationSeconds': 900}}
+    assert token[1]['configMap']['name'] == 'kube-root-ca.crt'
+    assert mounts(main) == {'/host/etc/cni/net.d': 'cni', '/host/opt/cni/bin': 'cnibin',
+                            '/var/run/secrets/kubernetes.io/serviceaccount': 'multus-token'}
     sa = one(rendered['thin_tuned']['rbac'], 'ServiceAccount')
     binding = one(rendered['thin_tuned']['rbac'], 'ClusterRoleBinding')
     assert sa['metadata']['namespace'] == 'multus-system'
