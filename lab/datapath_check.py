@@ -9,11 +9,14 @@ namespaces and runs the real CNI plugins the collection installed in the node's
 /etc/cni/multus/net.d/<attachment>.conf, the way a runtime would: standard CNI_*
 environment, the config on stdin. It then asserts that
 
-* each pod's net1 address lies inside that node's rangeStart..rangeEnd
-  (read from the config file), and is the address the plugin reported;
-* the pod's route table has ``<subnet> dev net1`` (as in the Multus guide);
-* the two pods of a node ping each other over net1, and pods of different
-  nodes reach each other;
+* each pod's net1 addresses (one per range: IPv4, and IPv6 for a dual-stack
+  config) lie inside that node's rangeStart..rangeEnd (read from the config
+  file), and are the addresses the plugin reported;
+* the pod's route table has ``<subnet> dev net1`` (as in the Multus guide) and
+  every route of the config's ``ipam.routes``; traffic to an address of each
+  such route's destination, held by a pod of another node, goes through it;
+* the two pods of a node ping each other over net1 in every family, and pods of
+  different nodes reach each other;
 * no address handed out on one node equals one handed out on another, and the
   node ranges are disjoint;
 * CNI DEL releases the addresses.
@@ -60,8 +63,18 @@ class Pod:
     name: str
     container_id: str
     conf: dict
+    ipv6: bool = False
     added: bool = False
-    address: ipaddress.IPv4Interface | ipaddress.IPv6Interface | None = None
+    addresses: list = dataclasses.field(default_factory=list)
+
+    @property
+    def address(self) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface | None:
+        """The first address CNI gave (IPv4 in a dual-stack config)."""
+        return self.addresses[0] if self.addresses else None
+
+    def address_of(self, version: int):
+        """The pod's address of IP version 4 or 6."""
+        return next(a for a in self.addresses if a.version == version)
 
 
 @dataclasses.dataclass
@@ -150,25 +163,35 @@ class Report:
         return ok
 
 
-def conf_range(node: Node, conf: dict, path: str) -> Range:
-    """Return the host-local range a per-node config file states."""
+def conf_ranges(node: Node, conf: dict, path: str) -> list[Range]:
+    """Return the host-local ranges a per-node config file states: one, or one per family."""
     ipam = conf.get("ipam") or {}
     if ipam.get("type") != "host-local":
         raise CheckError(f"{node.name}: {path}: ipam.type is {ipam.get('type')!r}, expected 'host-local'")
-    entry = ipam
+    entries = [ipam]
     if "ranges" in ipam:
-        if len(ipam["ranges"]) != 1 or len(ipam["ranges"][0]) != 1:
-            raise CheckError(f"{node.name}: {path}: expected exactly one range, found {ipam['ranges']}")
-        entry = ipam["ranges"][0][0]
-    try:
-        subnet = ipaddress.ip_network(entry["subnet"], strict=True)
-        start = ipaddress.ip_address(entry["rangeStart"])
-        end = ipaddress.ip_address(entry["rangeEnd"])
-    except (KeyError, ValueError) as exc:
-        raise CheckError(f"{node.name}: {path}: unusable range {entry}: {exc}") from exc
-    if not (start in subnet and end in subnet and start <= end):
-        raise CheckError(f"{node.name}: {path}: range {start}-{end} is not inside {subnet}")
-    return Range(subnet, start, end)
+        if not 1 <= len(ipam["ranges"]) <= 2 or any(len(rset) != 1 for rset in ipam["ranges"]):
+            raise CheckError(f"{node.name}: {path}: expected one range per family, found {ipam['ranges']}")
+        entries = [rset[0] for rset in ipam["ranges"]]
+    ranges = []
+    for entry in entries:
+        try:
+            subnet = ipaddress.ip_network(entry["subnet"], strict=True)
+            start = ipaddress.ip_address(entry["rangeStart"])
+            end = ipaddress.ip_address(entry["rangeEnd"])
+        except (KeyError, ValueError) as exc:
+            raise CheckError(f"{node.name}: {path}: unusable range {entry}: {exc}") from exc
+        if not (start in subnet and end in subnet and start <= end):
+            raise CheckError(f"{node.name}: {path}: range {start}-{end} is not inside {subnet}")
+        ranges.append(Range(subnet, start, end))
+    if len({r.subnet.version for r in ranges}) != len(ranges):
+        raise CheckError(f"{node.name}: {path}: two ranges of one family: {', '.join(map(str, ranges))}")
+    return ranges
+
+
+def conf_routes(conf: dict) -> list[dict]:
+    """The config's ipam.routes."""
+    return list((conf.get("ipam") or {}).get("routes") or [])
 
 
 def cni(pod: Pod, command: str) -> subprocess.CompletedProcess:
@@ -205,8 +228,9 @@ def add_pod(pod: Pod) -> None:
     if pod.name in node.run(["ip", "netns", "list"]).stdout.split():
         remove_pod(pod)  # left over from an interrupted run
     node.run(["ip", "netns", "add", pod.name])
-    node.pod_run(pod.name, ["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1",
-                            "net.ipv6.conf.default.disable_ipv6=1"], check=False)
+    if not pod.ipv6:
+        node.pod_run(pod.name, ["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1",
+                                "net.ipv6.conf.default.disable_ipv6=1"], check=False)
     proc = cni(pod, "ADD")
     if proc.returncode != 0:
         raise CheckError(f"{node.name}: CNI ADD ({pod.conf['type']}) for {pod.name} failed: "
@@ -214,47 +238,97 @@ def add_pod(pod: Pod) -> None:
     pod.added = True
     try:
         result = json.loads(proc.stdout)
-        address = ipaddress.ip_interface(result["ips"][0]["address"])
-    except (ValueError, KeyError, IndexError) as exc:
+        pod.addresses = [ipaddress.ip_interface(ip["address"]) for ip in result["ips"]]
+    except (ValueError, KeyError, TypeError) as exc:
         raise CheckError(f"{node.name}: CNI ADD for {pod.name} returned no address: {proc.stdout.strip()}") from exc
-    pod.address = address
+    if not pod.addresses:
+        raise CheckError(f"{node.name}: CNI ADD for {pod.name} returned no address: {proc.stdout.strip()}")
 
 
 def pod_net1_addresses(pod: Pod) -> list:
     """The addresses ip shows on net1 inside the pod."""
     links = json.loads(pod.node.pod_run(pod.name, ["ip", "-j", "addr", "show", "dev", IFNAME]).stdout)
     return [ipaddress.ip_interface(f"{a['local']}/{a['prefixlen']}")
-            for link in links for a in link.get("addr_info", []) if a.get("family") in ("inet", "inet6")]
+            for link in links for a in link.get("addr_info", [])
+            if a.get("family") in ("inet", "inet6") and a.get("scope") == "global"]
 
 
-def check_pod(report: Report, pod: Pod, rng: Range, variant: str) -> None:
-    """Address inside the node's range, the guide's route, interface up."""
+def check_pod(report: Report, pod: Pod, ranges: list[Range], variant: str) -> None:
+    """Addresses inside the node's ranges, the guide's route per family, the config's routes."""
     where = f"{pod.node.name} {variant} {pod.name}"
     shown = pod_net1_addresses(pod)
-    report.check(shown == [pod.address],
-                 f"{where}: net1 holds {', '.join(map(str, shown)) or 'nothing'} (plugin reported {pod.address})")
-    report.check(rng.contains(pod.address.ip), f"{where}: {pod.address.ip} inside the node range {rng}")
-    routes = json.loads(pod.node.pod_run(pod.name, ["ip", "-j", "route", "show", "table", "main"]).stdout)
-    text = pod.node.pod_run(pod.name, ["ip", "route", "show", "table", "main"]).stdout.strip()
-    has_route = any(r.get("dst") == str(rng.subnet) and r.get("dev") == IFNAME for r in routes)
-    report.check(has_route, f"{where}: route '{rng.subnet} dev {IFNAME}' present (table: {text.replace(chr(10), '; ')})")
+    report.check(sorted(shown, key=str) == sorted(pod.addresses, key=str),
+                 f"{where}: net1 holds {', '.join(map(str, shown)) or 'nothing'} "
+                 f"(plugin reported {', '.join(map(str, pod.addresses))})")
+    report.check(len(pod.addresses) == len(ranges),
+                 f"{where}: {len(pod.addresses)} address(es) for {len(ranges)} range(s)")
+    for rng in ranges:
+        inside = [a for a in pod.addresses if rng.contains(a.ip)]
+        report.check(len(inside) == 1, f"{where}: {', '.join(str(a.ip) for a in inside) or 'no address'} "
+                                       f"inside the node range {rng}")
+    table = route_table(pod)
+    text = "; ".join(f"{r.get('dst')} dev {r.get('dev')}" + (f" via {r['gateway']}" if r.get("gateway") else "")
+                     for r in table)
+    for rng in ranges:
+        has_route = any(r.get("dst") == str(rng.subnet) and r.get("dev") == IFNAME for r in table)
+        report.check(has_route, f"{where}: route '{rng.subnet} dev {IFNAME}' present (table: {text})")
+    for route in conf_routes(pod.conf):
+        wanted = ipaddress.ip_network(route["dst"])
+        has_route = any(r.get("dst") in (str(wanted), wanted.compressed) and r.get("dev") == IFNAME
+                        and r.get("gateway") == route.get("gw") for r in table)
+        report.check(has_route, f"{where}: configured route '{route['dst']}"
+                                f"{' via ' + route['gw'] if route.get('gw') else ''} dev {IFNAME}' present (table: {text})")
+
+
+def route_table(pod: Pod) -> list[dict]:
+    """The pod's main routes of both families (ip -j)."""
+    table = []
+    for family in ("-4", "-6") if pod.ipv6 else ("-4",):
+        table += json.loads(pod.node.pod_run(pod.name, ["ip", "-j", family, "route", "show", "table", "main"]).stdout)
+    return table
+
+
+def routed(report: Report, src: Pod, dst: Pod, variant: str) -> None:
+    """For each configured route without a gateway: an address of its destination on dst's net1, pinged from src."""
+    for route in conf_routes(src.conf):
+        if route.get("gw"):
+            continue
+        network = ipaddress.ip_network(route["dst"])
+        target = network[1]
+        dst.node.pod_run(dst.name, ["ip", "addr", "add", f"{target}/{network.max_prefixlen}", "dev", IFNAME]
+                         + (["nodad"] if network.version == 6 else []))
+        try:
+            via = src.node.pod_run(src.name, ["ip", "route", "get", str(target)]).stdout.strip()
+            report.check(f"dev {IFNAME}" in via, f"{variant}: {src.node.name}/{src.name} routes {target} through "
+                                                 f"{route['dst']}: {via}")
+            ping_address(report, src, dst, target, variant)
+        finally:
+            dst.node.pod_run(dst.name, ["ip", "addr", "del", f"{target}/{network.max_prefixlen}", "dev", IFNAME],
+                             check=False)
 
 
 def ping(report: Report, src: Pod, dst: Pod, variant: str) -> None:
-    """Ping dst's net1 address from src over net1."""
-    proc = src.node.pod_run(src.name, ["ping", "-I", IFNAME, "-c", "2", "-W", "2", str(dst.address.ip)], check=False)
+    """Ping each of dst's net1 addresses from src over net1."""
+    for address in dst.addresses:
+        ping_address(report, src, dst, address.ip, variant)
+
+
+def ping_address(report: Report, src: Pod, dst: Pod, address, variant: str) -> None:
+    """Ping one address of dst from src over net1."""
+    proc = src.node.pod_run(src.name, ["ping", "-I", IFNAME, "-c", "2", "-W", "2", str(address)], check=False)
     summary = [ln for ln in proc.stdout.splitlines() if "packets transmitted" in ln]
     report.check(proc.returncode == 0,
                  f"{variant} ping -I {IFNAME} {src.node.name}/{src.name} -> {dst.node.name}/{dst.name} "
-                 f"{dst.address.ip}: {summary[0] if summary else (proc.stdout + proc.stderr).strip()}")
+                 f"{address}: {summary[0] if summary else (proc.stdout + proc.stderr).strip()}")
 
 
 def released(report: Report, pod: Pod, variant: str) -> None:
     """After DEL, host-local must no longer hold the pod's address."""
     store = f"/var/lib/cni/networks/{pod.conf['name']}"
     listing = pod.node.run(["ls", "-A", store], check=False).stdout.split()
-    report.check(str(pod.address.ip) not in listing,
-                 f"{pod.node.name} {variant} {pod.name}: CNI DEL released {pod.address.ip} ({store})")
+    for address in pod.addresses:
+        report.check(str(address.ip) not in listing,
+                     f"{pod.node.name} {variant} {pod.name}: CNI DEL released {address.ip} ({store})")
 
 
 def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, variant: str, table: list) -> None:
@@ -265,17 +339,18 @@ def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, vari
             pods[node.name] = []
             for letter in ("a", "b"):
                 pod = Pod(node, f"mhm-{node.name}-pod-{letter}", f"mhm-datapath-{variant}-{node.name}-{letter}",
-                          confs[node.name])
+                          confs[node.name], ipv6=any(r.subnet.version == 6 for r in ranges[node.name]))
                 pods[node.name].append(pod)
                 add_pod(pod)
-                table.append((node.name, variant, pod.name, str(pod.address), str(ranges[node.name])))
+                table.append((node.name, variant, pod.name, ", ".join(map(str, pod.addresses)),
+                              ", ".join(map(str, ranges[node.name]))))
         for node in nodes:
             pod_a, pod_b = pods[node.name]
             check_pod(report, pod_a, ranges[node.name], variant)
             check_pod(report, pod_b, ranges[node.name], variant)
             ping(report, pod_a, pod_b, variant)
             ping(report, pod_b, pod_a, variant)
-        every = [(p.node.name, p.address.ip) for node_pods in pods.values() for p in node_pods]
+        every = [(p.node.name, a.ip) for node_pods in pods.values() for p in node_pods for a in p.addresses]
         for i, (node_i, addr_i) in enumerate(every):
             for node_j, addr_j in every[i + 1:]:
                 if node_i != node_j and addr_i == addr_j:
@@ -285,13 +360,14 @@ def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, vari
                          f"{variant}: {len(every)} addresses on {len(nodes)} nodes, all different")
             for first, second in zip(nodes, nodes[1:]):
                 ping(report, pods[first.name][0], pods[second.name][0], variant)
+                routed(report, pods[first.name][0], pods[second.name][0], variant)
     finally:
         for node_pods in pods.values():
             for pod in node_pods:
                 problems = remove_pod(pod)
                 for problem in problems:
                     report.check(False, f"{pod.node.name}: {problem}")
-                if pod.added and pod.address is not None and not problems:
+                if pod.added and pod.addresses and not problems:
                     released(report, pod, variant)
 
 
@@ -321,19 +397,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         nodes = [Node(name, args.labctl) for name in args.nodes]
         confs = {node.name: node.read_json(path) for node in nodes}
-        ranges = {node.name: conf_range(node, confs[node.name], path) for node in nodes}
+        ranges = {node.name: conf_ranges(node, confs[node.name], path) for node in nodes}
         for node in nodes:
             conf = confs[node.name]
             print(f"        {node.name}: {path} type={conf.get('type')} mode={conf.get('mode')} "
-                  f"master={conf.get('master')} range {ranges[node.name]}")
+                  f"master={conf.get('master')} range {', '.join(map(str, ranges[node.name]))}"
+                  f"{' routes ' + json.dumps(conf_routes(conf)) if conf_routes(conf) else ''}")
             for tool in (conf.get("type", "?"), conf.get("ipam", {}).get("type", "?")):
                 if node.run(["test", "-x", f"{CNI_PATH}/{tool}"], check=False).returncode != 0:
                     raise CheckError(f"{node.name}: {CNI_PATH}/{tool} is missing or not executable")
         for i, first in enumerate(nodes):
             for second in nodes[i + 1:]:
-                report.check(not ranges[first.name].overlaps(ranges[second.name]),
-                             f"ranges of {first.name} ({ranges[first.name]}) and {second.name} "
-                             f"({ranges[second.name]}) are disjoint")
+                for mine in ranges[first.name]:
+                    for theirs in ranges[second.name]:
+                        if mine.subnet.version == theirs.subnet.version:
+                            report.check(not mine.overlaps(theirs), f"ranges of {first.name} ({mine}) and "
+                                                                    f"{second.name} ({theirs}) are disjoint")
 
         kernel_ipvlan = nodes[0].has_ipvlan() if nodes else False
         file_types = {conf.get("type") for conf in confs.values()}

@@ -15,7 +15,13 @@ eth0            198.18.0.0/24 + (10 + N), prefix /24     198.18.0.11/24
 eth1 primary    fabric + (10 + N)                        198.19.0.11/24
 secondaries     fabric + (100 + 10 (N - 1) + 1..5)       198.19.0.101-198.19.0.105
 pod CIDR        /24 number N of 198.18.128.0/17          198.18.129.0/24
+IPv6 secondary  2001:2:0:1::/64 + the same offsets       2001:2:0:1::65-2001:2:0:1::69
 ==============  =======================================  ==========================
+
+IPv6 comes from 2001:2::/48, the IPv6 counterpart of 198.18.0.0/15 (RFC 5180,
+benchmarking). The lab's nodes keep IPv6 off on their own interfaces: the IPv6
+secondaries are declared in the inventory, as a cloud assigns them to a NIC,
+and only pods (dual-stack drill) hold them.
 
 The management bridge is 198.18.0.1/24 (also the API server's advertise
 address), the cluster's Service range 198.18.96.0/24 (ClusterIP 198.18.96.1).
@@ -50,6 +56,8 @@ from pathlib import Path, PurePosixPath
 
 PREFIX = 'mhm'
 LAB_NETWORK = ipaddress.IPv4Network('198.18.0.0/15')
+LAB_NETWORK6 = ipaddress.IPv6Network('2001:2::/48')
+FABRIC6 = ipaddress.IPv6Network('2001:2:0:1::/64')
 SECONDARIES = 5
 DEFAULT_MAX_NODES = 9
 MAX_NODES = 90
@@ -180,6 +188,7 @@ class Node:
     fabric: ipaddress.IPv4Interface
     secondaries: tuple[ipaddress.IPv4Interface, ...]
     pod_cidr: ipaddress.IPv4Network
+    secondaries6: tuple[ipaddress.IPv6Interface, ...] = ()
 
     @property
     def secondary_range(self) -> str:
@@ -279,6 +288,7 @@ def make_node(index: int, management: Management, fabric: Fabric, pod_network: i
         fabric=_interface(fabric.network, _HOST_OFFSET + index),
         secondaries=tuple(_interface(fabric.network, offset) for offset in _secondary_offsets(index)),
         pod_cidr=next(itertools.islice(pod_network.subnets(new_prefix=24), index, None)),
+        secondaries6=tuple(ipaddress.IPv6Interface((FABRIC6[offset], FABRIC6.prefixlen)) for offset in _secondary_offsets(index)),
     )
 
 

@@ -7,9 +7,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "lab"))
+from mhmlab import plan as lab_plan  # noqa: E402  pylint: disable=wrong-import-position
+
+# The lab's address plan, as the lab's tools compute it (MHM_LAB_MAX_NODES, MULTIHOME_CACHE).
+PLAN = lab_plan.from_env()
 LABCTL = REPO / "lab" / "labctl"
 SITE = REPO / "playbooks" / "site.yml"
 # Everything the node side may write on a node, with content hashes.

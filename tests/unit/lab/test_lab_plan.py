@@ -200,3 +200,21 @@ def test_from_env():
     assert str(plan.default_paths.kubeconfig) == '~/.cache/multihome-multus/cluster/kubeconfig'
     with pytest.raises(lab_plan.PlanError, match='not a number'):
         lab_plan.from_env({'MHM_LAB_MAX_NODES': 'many', 'HOME': '/'})
+
+
+@pytest.mark.parametrize('size', SIZES)
+def test_ipv6_secondaries_one_segment_never_shared(size):
+    plan = lab_plan.build(size)
+    benchmarking6 = ipaddress.IPv6Network('2001:2::/48')  # RFC 5180, the IPv6 twin of 198.18.0.0/15
+    seen = {}
+    segments = set()
+    for node in plan.nodes:
+        assert len(node.secondaries6) == len(node.secondaries)
+        for iface in node.secondaries6:
+            assert iface.network.subnet_of(benchmarking6), f'{node.name} {iface}'
+            assert iface.ip not in seen, f'{node.name} and {seen.get(iface.ip)} share {iface.ip}'
+            seen[iface.ip] = node.name
+            segments.add(iface.network)
+        addresses = [iface.ip for iface in node.secondaries6]
+        assert addresses == [addresses[0] + i for i in range(len(addresses))], f'{node.name}: not one block'
+    assert len(segments) == 1, f'pods of all nodes share one segment, got {segments}'
