@@ -14,7 +14,8 @@ environment, the config on stdin. It then asserts that
   file), and are the addresses the plugin reported;
 * the pod's route table has ``<subnet> dev net1`` (as in the Multus guide) and
   every route of the config's ``ipam.routes``; traffic to an address of each
-  such route's destination, held by a pod of another node, goes through it;
+  route's destination goes through the route's gateway (held, with that
+  address, by the fabric's bridge while the check runs: the lab's router);
 * the two pods of a node ping each other over net1 in every family, and pods of
   different nodes reach each other;
 * no address handed out on one node equals one handed out on another, and the
@@ -33,6 +34,7 @@ Usage: python3 lab/datapath_check.py [--attachment NAME] [NODE ...]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import dataclasses
 import ipaddress
@@ -42,6 +44,8 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from mhmlab import plan as lab_plan
 
 LABCTL = Path(__file__).resolve().parent / "labctl"
 CONF_DIR = "/etc/cni/multus/net.d"
@@ -274,8 +278,9 @@ def check_pod(report: Report, pod: Pod, ranges: list[Range], variant: str) -> No
         report.check(has_route, f"{where}: route '{rng.subnet} dev {IFNAME}' present (table: {text})")
     for route in conf_routes(pod.conf):
         wanted = ipaddress.ip_network(route["dst"])
+        # Without gw, host-local routes through the range's gateway (its own or the subnet's first address).
         has_route = any(r.get("dst") in (str(wanted), wanted.compressed) and r.get("dev") == IFNAME
-                        and r.get("gateway") == route.get("gw") for r in table)
+                        and (not route.get("gw") or r.get("gateway") == route["gw"]) for r in table)
         report.check(has_route, f"{where}: configured route '{route['dst']}"
                                 f"{' via ' + route['gw'] if route.get('gw') else ''} dev {IFNAME}' present (table: {text})")
 
@@ -288,23 +293,51 @@ def route_table(pod: Pod) -> list[dict]:
     return table
 
 
-def routed(report: Report, src: Pod, dst: Pod, variant: str) -> None:
-    """For each configured route without a gateway: an address of its destination on dst's net1, pinged from src."""
+def routed(report: Report, src: Pod, variant: str) -> None:
+    """Each configured route carries traffic: a stand-in router on the fabric holds the route's gateway and an
+    address of its destination; src pings that address through the route."""
+    table = route_table(src)
     for route in conf_routes(src.conf):
-        if route.get("gw"):
-            continue
         network = ipaddress.ip_network(route["dst"])
         target = network[1]
-        dst.node.pod_run(dst.name, ["ip", "addr", "add", f"{target}/{network.max_prefixlen}", "dev", IFNAME]
-                         + (["nodad"] if network.version == 6 else []))
-        try:
+        gateways = [r.get("gateway") for r in table if r.get("dst") in (str(network), network.compressed)]
+        if not gateways or not gateways[0]:
+            report.check(False, f"{variant}: {src.node.name}/{src.name} has no route through a gateway to {network}")
+            continue
+        gateway = ipaddress.ip_address(gateways[0])
+        subnet = next(a.network for a in src.addresses if a.version == gateway.version)
+        with fabric_router([f"{gateway}/{subnet.prefixlen}", f"{target}/{network.max_prefixlen}"]):
             via = src.node.pod_run(src.name, ["ip", "route", "get", str(target)]).stdout.strip()
-            report.check(f"dev {IFNAME}" in via, f"{variant}: {src.node.name}/{src.name} routes {target} through "
-                                                 f"{route['dst']}: {via}")
-            ping_address(report, src, dst, target, variant)
-        finally:
-            dst.node.pod_run(dst.name, ["ip", "addr", "del", f"{target}/{network.max_prefixlen}", "dev", IFNAME],
-                             check=False)
+            report.check(f"via {gateway} dev {IFNAME}" in via,
+                         f"{variant}: {src.node.name}/{src.name} routes {target} through {route['dst']}: {via}")
+            proc = src.node.pod_run(src.name, ["ping", "-c", "2", "-W", "2", str(target)], check=False)
+            summary = [ln for ln in proc.stdout.splitlines() if "packets transmitted" in ln]
+            report.check(proc.returncode == 0, f"{variant} ping {src.node.name}/{src.name} -> router {target} via "
+                                               f"{gateway}: {summary[0] if summary else (proc.stdout + proc.stderr).strip()}")
+
+
+@contextlib.contextmanager
+def fabric_router(interfaces: list[str]):
+    """The fabric's bridge holds INTERFACES (the lab's stand-in for a router on the segment) while inside."""
+    fabric = lab_plan.from_env().fabric
+    netns = ["ip", "netns", "exec", fabric.netns]
+    sysctl = f"net.ipv6.conf.{fabric.bridge}.disable_ipv6"
+    ipv6 = any(ipaddress.ip_interface(i).version == 6 for i in interfaces)
+    if ipv6:
+        subprocess.run([*netns, "sysctl", "-q", "-w", f"{sysctl}=0"], check=True, timeout=TIMEOUT)
+    added = []
+    try:
+        for interface in interfaces:
+            extra = ["nodad"] if ipaddress.ip_interface(interface).version == 6 else []
+            subprocess.run([*netns, "ip", "addr", "add", interface, "dev", fabric.bridge, *extra], check=True,
+                           timeout=TIMEOUT)
+            added.append(interface)
+        yield
+    finally:
+        for interface in added:
+            subprocess.run([*netns, "ip", "addr", "del", interface, "dev", fabric.bridge], check=False, timeout=TIMEOUT)
+        if ipv6:
+            subprocess.run([*netns, "sysctl", "-q", "-w", f"{sysctl}=1"], check=False, timeout=TIMEOUT)
 
 
 def ping(report: Report, src: Pod, dst: Pod, variant: str) -> None:
@@ -360,7 +393,7 @@ def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, vari
                          f"{variant}: {len(every)} addresses on {len(nodes)} nodes, all different")
             for first, second in zip(nodes, nodes[1:]):
                 ping(report, pods[first.name][0], pods[second.name][0], variant)
-                routed(report, pods[first.name][0], pods[second.name][0], variant)
+        routed(report, pods[nodes[0].name][0], variant)
     finally:
         for node_pods in pods.values():
             for pod in node_pods:

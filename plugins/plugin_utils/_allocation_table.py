@@ -106,6 +106,12 @@ def _written(host: str, variables: Mapping) -> dict[str, bool]:
 
 
 def _range_text(found: Mapping) -> tuple[str, int]:
+    """Text and size of a host-local range; a dual-stack ``ranges`` list counts the pairs it hands out (its smaller family)."""
+    if 'ranges' in found and _is_list(found['ranges']):
+        parts = [_range_text(range_set[0]) for range_set in found['ranges'] if _is_list(range_set) and range_set]
+        if not parts:
+            raise ValueError(f'range {dict(found)!r} has no range in its ranges')
+        return ', '.join(text for text, _size in parts), min(size for _text, size in parts)
     if not {'rangeStart', 'rangeEnd'} <= set(found):
         raise ValueError(f'range {dict(found)!r} has no rangeStart and rangeEnd')
     return f"{found['rangeStart']}-{found['rangeEnd']}", range_size(found['rangeStart'], found['rangeEnd'])

@@ -63,6 +63,16 @@ def test_full_run():
     ]
 
 
+def test_dual_stack_range_shows_both_families_and_counts_the_pairs():
+    six = {'subnet': '2001:2:0:1::/64', 'rangeStart': '2001:2:0:1::65', 'rangeEnd': '2001:2:0:1::6c'}
+    hostvars = {'node1': {'network_attachments_entries': [NET],
+                          'network_attachments_node_ranges': {'ipvlan-net': {'ranges': [[R2], [six]]}},
+                          'network_attachments_written': written(True)}}
+    rows = table.allocation_table(['node1'], hostvars)
+    assert rows[1].split()[4:8] == ['198.19.0.111-198.19.0.113,', '2001:2:0:1::65-2001:2:0:1::6c', '3', 'written']
+    assert rows[3] == '1 worker, 1 per-node range holding 3 addresses.'
+
+
 def test_limit_new_worker_in_check_mode():
     """--limit new-worker --check: the others are outside the run, their ranges read from their files."""
     gathered = {'new-worker/ipvlan-net': R3, 'node1/ipvlan-net': R1}
