@@ -55,7 +55,7 @@ EXAMPLES = r"""
   ansible.builtin.copy:
     dest: /etc/cni/multus/net.d/ipvlan-ds.conf
     content: >-
-      {{ [secondary_nic_pod_addresses, secondary_nic_pod_addresses6] | multihome.multus.ipam_dual_stack
+      {{ [secondary_nic_result.eth1.addresses, secondary_nic_result.eth1.addresses6] | multihome.multus.ipam_dual_stack
          | multihome.multus.cni_config(name='ipvlan-ds', plugin='ipvlan', master='eth1') | to_nice_json }}
     mode: "0644"
 """

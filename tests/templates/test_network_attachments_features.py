@@ -3,7 +3,7 @@
 """network_attachments on the node: routes, the chained tuning plugin and dual-stack per-node files.
 
 Each scenario runs the role's validate, node_range and node_files tasks with
-secondary_nic facts given as host variables and a temporary conf dir, then
+the secondary_nic role's per-NIC result given as a host variable and a temporary conf dir, then
 the written files are read back. The bad cases fail in validation or in
 node_range, naming the host, the attachment, the variable and the fix.
 """
@@ -18,8 +18,9 @@ import pytest
 
 V4 = ['198.18.0.11/24', '198.18.0.12/24', '198.18.0.13/24']
 V6 = ['2001:db8:1::11/64', '2001:db8:1::12/64', '2001:db8:1::13/64']
-NIC = {'secondary_nic_pod_addresses': V4, 'secondary_nic_pod_subnet': '', 'secondary_nic_pod_nic': 'eth1',
-       'secondary_nic_pod_addresses6': V6, 'secondary_nic_pod_subnet6': ''}
+# The result the secondary_nic role publishes for eth1 (addresses read from the NIC).
+NIC = {'addresses': V4, 'subnet': '198.18.0.0/24', 'addresses6': V6, 'subnet6': '2001:db8:1::/64', 'primary': '',
+       'held': [], 'arp_ignore': 0, 'variable': '', 'variable6': '', 'where': 'secondary_nic_'}
 
 CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], list[str] | None]] = {
     'plain': ([{'name': 'net-a'}], {}, None),
@@ -29,11 +30,11 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], list[str] | None]] 
                {}, None),
     'dual': ([{'name': 'net-ds', 'dual_stack': True, 'gateway6': '2001:db8:1::1',
                'routes': [{'dst': '::/0', 'gw': '2001:db8:1::1'}]}], {}, None),
-    'dual_no_v6': ([{'name': 'net-ds', 'dual_stack': True}], {'secondary_nic_pod_addresses6': []},
-                   ['dual_no_v6: attachment net-ds asks dual_stack: true', 'secondary_nic_pod_addresses6 is empty',
+    'dual_no_v6': ([{'name': 'net-ds', 'dual_stack': True}], {'addresses6': []},
+                   ['dual_no_v6: attachment net-ds asks dual_stack: true', 'addresses6 of secondary_nic_result is empty',
                     'secondary_nic_addresses6', 'dual_stack: false']),
     'dual_gap': ([{'name': 'net-ds', 'dual_stack': True}],
-                 {'secondary_nic_pod_addresses6': ['2001:db8:1::11/64', '2001:db8:1::13/64']},
+                 {'addresses6': ['2001:db8:1::11/64', '2001:db8:1::13/64']},
                  ['dual_gap: the secondary IPs of eth1', 'IPv6 block: the addresses are not a contiguous block',
                   '2001:db8:1::12 is missing', 'secondary_nic_addresses']),
     'dual_host_local': ([{'name': 'net-h', 'ipam': 'host_local', 'dual_stack': True,
@@ -64,7 +65,8 @@ def fixture_outcome(ansible_runner, tmp_path_factory) -> tuple[dict[str, str], d
     hosts = {}
     for case, (entries, extra, _words) in CASES.items():
         dirs[case] = tmp_path_factory.mktemp(case) / 'net.d'
-        hosts[case] = {**NIC, **extra, 'network_attachments_list': entries, 'network_attachments_conf_dir': str(dirs[case]),
+        hosts[case] = {'secondary_nic_result': {'eth1': {**NIC, **extra}},
+                       'network_attachments_list': entries, 'network_attachments_conf_dir': str(dirs[case]),
                        'network_attachments_worker_group': 'none'}
     result, out = ansible_runner('nad_node.yml', hosts, with_defaults=False)
     assert result.returncode == 0, result.stdout + result.stderr
