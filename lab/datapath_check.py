@@ -76,10 +76,6 @@ class Pod:
         """The first address CNI gave (IPv4 in a dual-stack config)."""
         return self.addresses[0] if self.addresses else None
 
-    def address_of(self, version: int):
-        """The pod's address of IP version 4 or 6."""
-        return next(a for a in self.addresses if a.version == version)
-
 
 @dataclasses.dataclass
 class Range:

@@ -34,8 +34,8 @@ def fixture_dual_stack_run(request, tmp_path_factory):
     """site.yml with the dual-stack attachment; site.yml as the lab has it afterwards."""
     inventory = request.config.getoption("ansible_inventory")
     workers = yaml.safe_load((REPO / "inventories" / "lab" / "group_vars" / "multus_workers.yml").read_text(encoding="utf-8"))
-    attachment = dict(next(a for a in workers["network_attachments_list"] if a["name"] == ATTACHMENT),
-                      dual_stack=True, routes=ROUTES)
+    (lab_attachment,) = [a for a in workers["network_attachments_list"] if a["name"] == ATTACHMENT]
+    attachment = dict(lab_attachment, dual_stack=True, routes=ROUTES)
     extra = {
         "network_attachments_list": [attachment],
         "lab_declared_ipv6": {name: [str(a) for a in PLAN.node(name).secondaries6] for name in NODES},
