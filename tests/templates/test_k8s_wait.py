@@ -124,8 +124,10 @@ def fixture_run(ansible_runner, tmp_path_factory) -> tuple[dict[str, Any], dict[
         msg = str((yaml.safe_load(textwrap.dedent(found['body'])) or {}).get('msg', ''))
         if PREFIX.match(msg):
             lines[found['host']].append(msg)
+    results = json.loads((out / 'results.json').read_text(encoding='utf-8'))
     print('\n'.join(f'{host}: {line}' for host, found in lines.items() for line in found))
-    return json.loads((out / 'results.json').read_text(encoding='utf-8')), lines, scripts
+    print('\n'.join(f"{host} failed: {outcome['msg']}" for host, outcome in results.items() if outcome['failed']))
+    return results, lines, scripts
 
 
 def polls(lines: list[str]) -> list[str]:
@@ -177,12 +179,12 @@ def test_timeout_fails_with_the_reasons_and_the_variable(run):
     assert outcome['failed'] is True
     assert outcome['task'] == 'Give up with the reasons'
     msg = outcome['msg']
-    assert msg.startswith('image_pull_timeout: Multus DaemonSet kube-system/kube-multus-ds is still not ready after ')
+    assert msg.startswith('image_pull_timeout: Multus DaemonSet kube-system/kube-multus-ds: still not ready after ')
     assert ('pod kube-system/kube-multus-ds-x7k2p on node worker-2: Pending; container kube-multus waiting: '
             f'ImagePullBackOff (Back-off pulling image "{IMAGE}-typo")') in msg
     assert f'last warning event Failed (x7): Failed to pull image "{IMAGE}-typo": manifest unknown' in msg
     assert 'not about us' not in msg
-    assert 'Raise multus_wait_timeout (now 2 s) if the cluster is only slow.' in msg
+    assert msg.endswith('Raise multus_wait_timeout (now 2 s) if the cluster is only slow.')
 
 
 def test_pods_timeout_names_the_sandbox_failure_and_the_hint(run):
@@ -230,7 +232,7 @@ def test_daemonset_deletion_waits_for_its_pods(run):
 def test_crd_deletion_timeout_names_the_finalizer(run):
     results, _lines, _scripts = run
     msg = results['crd_held_by_a_finalizer']['msg']
-    assert ('Multus CustomResourceDefinition network-attachment-definitions.k8s.cni.cncf.io is still not gone') in msg
+    assert ('Multus CustomResourceDefinition network-attachment-definitions.k8s.cni.cncf.io: still not gone after') in msg
     assert 'being deleted (finalizers: customresourcecleanup.apiextensions.k8s.io)' in msg
     assert 'Raise multus_wait_timeout' in msg
 
