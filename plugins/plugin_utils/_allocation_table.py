@@ -117,7 +117,32 @@ def _range_text(found: Mapping) -> tuple[str, int]:
     return f"{found['rangeStart']}-{found['rangeEnd']}", range_size(found['rangeStart'], found['rangeEnd'])
 
 
-def _node_row(host: str, entry: Mapping, variables: Mapping, deployed: Mapping, check_mode: bool) -> dict:
+class _Deployed:
+    """The union, in host order, of every host's ``network_attachments_all_ranges``, read on first use.
+
+    The role publishes that dict (every worker's range) on each host of its
+    play, so merging it host by host costs workers squared; a run that
+    computed the range of every row never needs it.
+    """
+
+    def __init__(self, hosts: Sequence, variables: Mapping) -> None:
+        self._hosts, self._variables, self._ranges = hosts, variables, None
+
+    def _merged(self) -> dict:
+        if self._ranges is None:
+            self._ranges = {}
+            for host in self._hosts:
+                self._ranges.update(_dict_var(host, self._variables[host], 'network_attachments_all_ranges'))
+        return self._ranges
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._merged()
+
+    def __getitem__(self, label: str) -> object:
+        return self._merged()[label]
+
+
+def _node_row(host: str, entry: Mapping, variables: Mapping, deployed: _Deployed, check_mode: bool) -> dict:
     row = {'node': host, 'nic': entry['master'], 'nad': entry['name'], 'ipam': 'per_node',
            'range': '-', 'addresses': None}
     computed = _dict_var(host, variables, 'network_attachments_node_ranges')
@@ -162,9 +187,7 @@ def allocation_rows(hosts: Sequence, hostvars: Mapping, check_mode: bool = False
     for attachments or ranges that are not what the roles publish.
     """
     variables = {host: hostvars[host] if host in hostvars else {} for host in hosts}
-    deployed: dict = {}
-    for host in hosts:
-        deployed.update(_dict_var(host, variables[host], 'network_attachments_all_ranges'))
+    deployed = _Deployed(hosts, variables)
     rows, cluster = [], {}
     for host in hosts:
         for entry in _entries(host, variables[host]):

@@ -4,7 +4,9 @@
 
 There is no API server in this lab, so the roles' Kubernetes manifests are
 rendered with ``ansible.builtin.template`` (the same engine that
-``kubernetes.core.k8s`` uses for ``template:``) and checked offline.
+``kubernetes.core.k8s`` uses for ``template:``) and checked offline. Roles
+that read the cluster run against ``fake_api/``, a stand-in kubernetes.core
+whose modules answer from a script.
 
 Each scenario is a host of a throw-away inventory: the roles' defaults (and
 derived ``vars/main.yml``) go to ``group_vars/all``, below the scenario's own
@@ -30,6 +32,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / 'playbooks'
+# A kubernetes.core whose k8s_info and k8s answer from a script: roles that talk to the cluster, offline.
+FAKE_API = HERE / 'fake_api'
 CACHE = Path(os.environ.get('MULTIHOME_CACHE', Path.home() / '.cache' / 'multihome-multus'))
 ROLES = ('cilium_exclusive', 'multus', 'whereabouts')
 
@@ -94,7 +98,7 @@ def write_inventory(base: Path, hosts: dict[str, dict[str, Any]], with_defaults:
 
 
 def run_playbook(playbook: str, base: Path, hosts: dict[str, dict[str, Any]], out: Path, with_defaults: bool,
-                 args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+                 args: tuple[str, ...] = (), fake_api: bool = False) -> subprocess.CompletedProcess:
     inv = write_inventory(base, hosts, with_defaults)
     out.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -102,18 +106,25 @@ def run_playbook(playbook: str, base: Path, hosts: dict[str, dict[str, Any]], ou
         '-e', json.dumps({'out_dir': str(out), 'repo_dir': str(REPO)}),
         '--forks', '8', *args,
     ]
-    return subprocess.run(cmd, cwd=REPO, env=_env(), capture_output=True, text=True, check=False, timeout=600)
+    env = _env()
+    if fake_api:
+        env['ANSIBLE_COLLECTIONS_PATH'] = f"{FAKE_API}:{env['ANSIBLE_COLLECTIONS_PATH']}"
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=600)
 
 
 @pytest.fixture(name='ansible_runner', scope='session')
 def fixture_ansible_runner(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[subprocess.CompletedProcess, Path]]:
-    """Run one of this directory's playbooks over the given scenario hosts."""
+    """Run one of this directory's playbooks over the given scenario hosts.
+
+    ``fake_api`` puts the scripted kubernetes.core of ``fake_api/`` first on the
+    collections path (each host names its script in the variable ``fake_api_script``).
+    """
 
     def _run(playbook: str, hosts: dict[str, dict[str, Any]], with_defaults: bool = True,
-             args: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess, Path]:
+             args: tuple[str, ...] = (), fake_api: bool = False) -> tuple[subprocess.CompletedProcess, Path]:
         base = tmp_path_factory.mktemp(Path(playbook).stem)
         out = base / 'out'
-        return run_playbook(playbook, base, hosts, out, with_defaults, args), out
+        return run_playbook(playbook, base, hosts, out, with_defaults, args, fake_api), out
 
     return _run
 

@@ -30,6 +30,7 @@ GOOD = {
     'verification_image': 'docker.io/library/busybox:1.36.1',
     'verification_pod_prefix': 'multus-verify',
     'verification_timeout': 180,
+    'verification_poll_delay': 5,
     'verification_keep_pods': False,
     'multihome_multus_kubeconfig': '',
 }
@@ -52,6 +53,7 @@ CASES = {
     'nodes_a_string': ({'verification_nodes': 'node-a'}, 'Check the node list', ['verification_nodes=node-a', 'k8s_node_name']),
     'node_name_invalid': ({'verification_nodes': ['node-a', 'Node_B']}, 'Check the node list', ['Node_B']),
     'timeout_zero': ({'verification_timeout': 0}, 'Check the timeout and the keep flag', ['verification_timeout=0']),
+    'poll_delay_zero': ({'verification_poll_delay': 0}, 'Check the timeout and the keep flag', ['verification_poll_delay=0']),
     'keep_not_bool': ({'verification_keep_pods': 'maybe'}, 'Check the timeout and the keep flag', ['verification_keep_pods=maybe']),
     'ranges_a_list': ({'verification_ranges': [RANGE_A]}, 'Check the node ranges', ['verification_ranges must map', 'to {}']),
     'range_without_end': ({'verification_ranges': {'node-a': {'subnet': '198.19.0.0/24', 'rangeStart': '198.19.0.101'},
@@ -78,6 +80,7 @@ CASE_TASKS = """
         verification_image: "{{ test_case.value.verification_image }}"
         verification_pod_prefix: "{{ test_case.value.verification_pod_prefix }}"
         verification_timeout: "{{ test_case.value.verification_timeout }}"
+        verification_poll_delay: "{{ test_case.value.verification_poll_delay }}"
         verification_keep_pods: "{{ test_case.value.verification_keep_pods }}"
         multihome_multus_kubeconfig: "{{ test_case.value.multihome_multus_kubeconfig }}"
 

@@ -96,6 +96,59 @@ def test_limit_new_worker_in_check_mode():
     ]
 
 
+def test_a_later_host_s_gathered_range_replaces_an_earlier_one():
+    hostvars = {
+        'node1': {'network_attachments_entries': [NET], 'network_attachments_node_ranges': {'ipvlan-net': R1},
+                  'network_attachments_all_ranges': {'node3/ipvlan-net': R2}},
+        'node2': {'network_attachments_entries': [NET], 'network_attachments_node_ranges': {'ipvlan-net': R1},
+                  'network_attachments_all_ranges': {'node3/ipvlan-net': R3}},
+        'node3': {'network_attachments_list': [{'name': 'ipvlan-net'}]},
+    }
+    rows = table.allocation_rows(['node1', 'node2', 'node3'], hostvars)
+    assert (rows[2]['range'], rows[2]['state']) == (f"{R3['rangeStart']}-{R3['rangeEnd']}", table.DEPLOYED)
+
+
+class CountingVars(dict):
+    """Host variables that count the reads of the gathered ranges."""
+
+    reads = 0
+
+    def get(self, key, default=None):
+        if key == 'network_attachments_all_ranges':
+            CountingVars.reads += 1
+        return super().get(key, default)
+
+
+def test_a_run_that_computed_every_range_reads_no_gathered_ranges():
+    hosts = [f'node{index}' for index in range(50)]
+    gathered = {f'{host}/ipvlan-net': R1 for host in hosts}
+    hostvars = {host: CountingVars(network_attachments_entries=[NET], network_attachments_node_ranges={'ipvlan-net': R1},
+                                   network_attachments_all_ranges=gathered) for host in hosts}
+    CountingVars.reads = 0
+    rows = table.allocation_rows(hosts, hostvars)
+    assert [row['state'] for row in rows] == [table.COMPUTED] * len(hosts)
+    assert CountingVars.reads == 0
+
+
+def test_the_gathered_ranges_are_read_once_per_host_for_workers_outside_the_run():
+    inside = [f'node{index}' for index in range(20)]
+    outside = [f'old{index}' for index in range(20)]
+    gathered = {f'{host}/ipvlan-net': R2 for host in inside + outside}
+    hostvars = {host: CountingVars(network_attachments_entries=[NET], network_attachments_node_ranges={'ipvlan-net': R1},
+                                   network_attachments_all_ranges=gathered) for host in inside}
+    hostvars.update({host: CountingVars(network_attachments_list=[{'name': 'ipvlan-net'}]) for host in outside})
+    CountingVars.reads = 0
+    rows = table.allocation_rows(inside + outside, hostvars)
+    assert [row['state'] for row in rows] == [table.COMPUTED] * len(inside) + [table.DEPLOYED] * len(outside)
+    assert CountingVars.reads == len(inside + outside)
+
+
+def test_an_invalid_gathered_ranges_variable_fails_when_a_row_needs_it():
+    hostvars = {'node1': {'network_attachments_entries': [NET], 'network_attachments_all_ranges': ['x']}}
+    with pytest.raises(ValueError, match=r"network_attachments_all_ranges of host node1 must be a dict, got \['x'\]"):
+        table.allocation_rows(['node1'], hostvars)
+
+
 def test_cluster_wide_ranges_and_computed_only():
     host_local = {'name': 'shared', 'master': 'eth2', 'ipam': 'host_local',
                   'range': {'subnet': '10.1.0.0/24', 'rangeStart': '10.1.0.10', 'rangeEnd': '10.1.0.19'}}
