@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
-"""The command line: ``python -m mhmlab plan {env,shell,nodes}`` and ``inventory write [--check]``."""
+"""The command line: ``python -m mhmlab plan {env,shell,nodes}``, ``inventory write [--check]`` and
+``nodes up|add|remove|down|status|env|exec|ssh|sweep-cgroups`` (lab/labctl)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,26 @@ def cmd_inventory_write(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_nodes(args: argparse.Namespace) -> int:
+    # Only here: the nodes' modules need root and the machine, plan and inventory do not.
+    from mhmlab import nodes  # pylint: disable=import-outside-toplevel
+
+    return nodes.run(args.command, args.args, _plan(args))
+
+
+NODES_COMMANDS = {
+    'up': '[NODE...]  create the lab base and the nodes (default: the plan\'s default nodes)',
+    'add': 'NODE  add one node to a running lab (e.g. new-worker)',
+    'remove': 'NODE  remove one node (the rest of the lab stays)',
+    'down': 'remove everything the lab made; safe when half-made or down',
+    'status': 'show what is up (exit 0 all healthy, 1 broken, 3 down)',
+    'env': 'NODE  KEY=value lines for callers (sshd PID for nsenter, addresses, key)',
+    'exec': 'NODE CMD [ARG...]  run CMD inside the node (its mount, net and UTS namespaces)',
+    'ssh': 'NODE [CMD...]  ssh to the node as root with the lab key',
+    'sweep-cgroups': "NODE  kill what runs in the node's cgroups /mhm-NODE, remove them",
+}
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog='python -m mhmlab', description='The multihome.multus lab.')
     top.add_argument('--max-nodes', type=int, metavar='N',
@@ -76,6 +97,14 @@ def parser() -> argparse.ArgumentParser:
     write.add_argument('--check', action='store_true', help='write nothing; exit 1 when a file differs')
     write.add_argument('--root', type=Path, default=REPO, help='the repository (default: %(default)s)')
     write.set_defaults(func=cmd_inventory_write)
+
+    nodes = groups.add_parser(
+        'nodes', help='the namespace lab: worker nodes made of Linux namespaces (lab/labctl)',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='\n'.join(f'  {name} {text}' for name, text in NODES_COMMANDS.items()))
+    nodes.add_argument('command', choices=[*NODES_COMMANDS, '__boot'], metavar='COMMAND')
+    nodes.add_argument('args', nargs=argparse.REMAINDER, metavar='ARG')
+    nodes.set_defaults(func=cmd_nodes)
     return top
 
 

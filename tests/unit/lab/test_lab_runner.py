@@ -65,3 +65,26 @@ def test_real_run_failures():
         runner.run([str(Path('/nonexistent/mhm-tool'))], timeout=1)
     with pytest.raises(CommandError, match='exited 1'):
         runner.run(['false'], timeout=5)
+
+
+def test_the_commands_the_lab_runs_most():
+    runner = Runner(dry_run=True)
+    runner.ip('link', 'set', 'eth1', 'up', netns='mhm-node1')
+    runner.ip('netns', 'list')
+    runner.netns_exec('mhm-node1', ['sysctl', '-q', '-w', 'a=1'])
+    runner.mount('--make-shared', '/etc/cni')
+    runner.umount('/run/netns', lazy=True)
+    runner.umount('/run/netns')
+    assert [c.argv for c in runner.calls] == [
+        ('ip', '-n', 'mhm-node1', 'link', 'set', 'eth1', 'up'), ('ip', 'netns', 'list'),
+        ('ip', 'netns', 'exec', 'mhm-node1', 'sysctl', '-q', '-w', 'a=1'), ('mount', '--make-shared', '/etc/cni'),
+        ('umount', '-l', '/run/netns'), ('umount', '/run/netns')]
+    assert all(c.timeout > 0 for c in runner.calls)
+
+
+def test_real_run_into_a_log(tmp_path):
+    log = tmp_path / 'boot.log'
+    log.write_text('before\n', encoding='utf-8')
+    done = Runner().run(['sh', '-c', 'echo out; echo err >&2; exit 4'], timeout=10, check=False, log=log)
+    assert done.returncode == 4 and done.stdout == ''
+    assert log.read_text(encoding='utf-8') == 'before\nout\nerr\n'

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, multihome.multus contributors
+"""Bounded waits: at most STEPS polls, STEP seconds apart (10 s), each probe quick by itself."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+STEPS = 50
+STEP = 0.2
+
+
+def until(what: str, probe: Callable[[], object], *, steps: int = STEPS, step: float = STEP,
+          sleep: Callable[[float], None] = time.sleep, prog: str = 'mhmlab') -> bool:
+    """Poll ``probe`` until it returns a true value; False (and a line on stderr) when it never does."""
+    for _ in range(steps):
+        if probe():
+            return True
+        sleep(step)
+    print(f'{prog}: timed out waiting for {what}', file=sys.stderr)
+    return False
