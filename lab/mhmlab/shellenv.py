@@ -4,19 +4,19 @@
 
 ``plan env NODE`` prints the keys of ``labctl env NODE`` that are pure plan
 (no pid, no path of a running lab), same names, same values. ``plan shell``
-prints ``readonly PLAN_*`` lines for labctl, clusterctl and kubeletctl, which
-``eval`` them instead of repeating the constants; per-node values are bash
-arrays indexed by the node index. The ``PLAN_`` prefix keeps them apart from the
-``MHM_*`` keys of ``labctl env``/``clusterctl env`` and from the ``MHM_CLUSTER_*``
+prints ``readonly PLAN_*`` lines for clusterctl, kubeletctl and
+hack/build-cluster-binaries.sh, which ``eval`` them instead of repeating the
+constants (labctl is ``python -m mhmlab nodes``, which reads the plan itself).
+The ``PLAN_`` prefix keeps them apart from the ``MHM_*`` keys of ``labctl env``/``clusterctl env`` and from the ``MHM_CLUSTER_*``
 overrides, which the scripts keep reading from the environment.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
-from mhmlab.plan import SECONDARIES, Node, Plan
+from mhmlab.plan import Node, Plan
 
 
 def env_items(plan: Plan, node: Node) -> list[tuple[str, str]]:
@@ -41,31 +41,11 @@ def env_lines(plan: Plan, node: Node) -> Iterator[str]:
         yield f'{key}={shlex.quote(value)}'
 
 
-def _per_node(plan: Plan, value) -> dict[int, str]:
-    return {node.index: value(node) for node in plan.nodes}
-
-
 def shell_items(plan: Plan) -> list[tuple[str, object]]:
-    """(name, value) of every constant the bash tools read from the plan."""
+    """(name, value) of every constant the bash tools (clusterctl, kubeletctl, the binaries' build) read."""
     cluster, versions = plan.cluster, plan.versions
     return [
-        ('PLAN_PREFIX', plan.prefix),
-        ('PLAN_MAX_NODES', plan.max_nodes),
         ('PLAN_DEFAULT_NODES', plan.default_nodes),
-        ('PLAN_MGMT_BRIDGE', plan.management.bridge),
-        ('PLAN_MGMT_CIDR', str(plan.management.network)),
-        ('PLAN_MGMT_GATEWAY', str(plan.management.gateway)),
-        ('PLAN_MGMT_PREFIXLEN', plan.management.network.prefixlen),
-        ('PLAN_FABRIC_NETNS', plan.fabric.netns),
-        ('PLAN_FABRIC_BRIDGE', plan.fabric.bridge),
-        ('PLAN_FABRIC_CIDR', str(plan.fabric.network)),
-        ('PLAN_FABRIC_PREFIXLEN', plan.fabric.network.prefixlen),
-        ('PLAN_SECONDARIES', SECONDARIES),
-        ('PLAN_POD_NETWORK', str(plan.pod_network)),
-        ('PLAN_MIRROR_ADDR', str(plan.mirror.address)),
-        ('PLAN_MIRROR_PORT', plan.mirror.port),
-        ('PLAN_CNI_VERSION', versions.cni_plugins),
-        ('PLAN_CNI_SRC', versions.cni_plugins_source),
         ('PLAN_KUBE_VERSION', versions.kube),
         ('PLAN_MULTUS_VERSION', versions.multus),
         ('PLAN_KWOK_VERSION', versions.kwok),
@@ -84,23 +64,10 @@ def shell_items(plan: Plan) -> list[tuple[str, object]]:
         ('PLAN_ADVERTISE_ADDRESS', str(cluster.advertise_address)),
         ('PLAN_KUBELET_PORT', cluster.kubelet_port),
         ('PLAN_MULTUS_REGISTRY', cluster.multus_registry),
-        # Per node, indexed by the node index.
-        ('PLAN_NODE_NAMES', _per_node(plan, lambda n: n.name)),
-        ('PLAN_NETNS', _per_node(plan, lambda n: n.netns)),
-        ('PLAN_HOST_VETH', _per_node(plan, lambda n: n.host_veth)),
-        ('PLAN_FABRIC_VETH', _per_node(plan, lambda n: n.fabric_veth)),
-        ('PLAN_MGMT_IP', _per_node(plan, lambda n: str(n.mgmt.ip))),
-        ('PLAN_FABRIC_IP', _per_node(plan, lambda n: str(n.fabric.ip))),
-        ('PLAN_SECONDARY_IPS', _per_node(plan, lambda n: ' '.join(str(s.ip) for s in n.secondaries))),
-        ('PLAN_SECONDARY_RANGE', _per_node(plan, lambda n: n.secondary_range)),
-        ('PLAN_POD_CIDR', _per_node(plan, lambda n: str(n.pod_cidr))),
     ]
 
 
 def shell_line(name: str, value: object) -> str:
-    if isinstance(value, Mapping):
-        items = ' '.join(f'[{key}]={shlex.quote(str(item))}' for key, item in value.items())
-        return f'readonly -a {name}=({items})'
     if isinstance(value, tuple):
         return f"readonly -a {name}=({' '.join(shlex.quote(str(item)) for item in value)})"
     return f'readonly {name}={shlex.quote(str(value))}'

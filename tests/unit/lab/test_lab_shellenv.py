@@ -57,27 +57,27 @@ def test_shell_evals_in_bash_as_readonly():
 set -euo pipefail
 plan=$(python3 -m mhmlab plan shell)
 eval "$plan"
-printf '%s\n' "$PLAN_MGMT_BRIDGE" "$PLAN_MGMT_GATEWAY" "$PLAN_FABRIC_CIDR" "${PLAN_DEFAULT_NODES[*]}" \
-  "${PLAN_NODE_NAMES[3]}" "${PLAN_MGMT_IP[3]}" "${PLAN_FABRIC_IP[9]}" "${PLAN_SECONDARY_RANGE[2]}" \
-  "${PLAN_POD_CIDR[1]}" "${PLAN_HOST_VETH[3]}" "$PLAN_SERVICE_IP"
-read -r -a secs <<<"${PLAN_SECONDARY_IPS[1]}"
-echo "${#secs[@]} ${secs[4]}"
-( PLAN_MGMT_BRIDGE=x ) 2>/dev/null && echo writable || echo readonly
+printf '%s\n' "${PLAN_DEFAULT_NODES[*]}" "${PLAN_DEFAULT_NODES[1]}" "$PLAN_CLUSTER_NAME" "$PLAN_SERVICE_IP" \
+  "$PLAN_ADVERTISE_ADDRESS" "$PLAN_CLUSTER_APISERVER_PORT" "$PLAN_MULTUS_VERSION"
+( PLAN_SERVICE_IP=x ) 2>/dev/null && echo writable || echo readonly
 '''
     env = {**os.environ, 'PYTHONPATH': str(LAB), 'PYTHONDONTWRITEBYTECODE': '1'}
     env['PATH'] = f'{Path(sys.executable).parent}{os.pathsep}{env["PATH"]}'
     done = subprocess.run([BASH, '-c', script], capture_output=True, text=True, timeout=60, check=False, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        'mhm-mgmt', '198.18.0.1', '198.19.0.0/24', 'node1 node2', 'new-worker', '198.18.0.13', '198.19.0.19',
-        '198.19.0.111-198.19.0.115', '198.18.129.0/24', 'mhm-n3-e0', '198.18.96.1', '5 198.19.0.105',
-        'readonly']
+        'node1 node2', 'node2', 'mhm-lab', '198.18.96.1', '198.18.0.1', '16443', 'v4.3.0', 'readonly']
+
+
+def test_shell_has_only_what_the_bash_tools_read():
+    names = [name for name, _ in shellenv.shell_items(lab_plan.build())]
+    assert 'PLAN_MGMT_IP' not in names and 'PLAN_MIRROR_PORT' not in names
+    assert len(names) == len(set(names))
 
 
 def test_shell_line_quotes():
     assert shellenv.shell_line('PLAN_X', "a b'c") == "readonly PLAN_X='a b'\"'\"'c'"
     assert shellenv.shell_line('PLAN_A', ('x', 'y z')) == "readonly -a PLAN_A=(x 'y z')"
-    assert shellenv.shell_line('PLAN_M', {1: 'a', 3: 'b c'}) == "readonly -a PLAN_M=([1]=a [3]='b c')"
 
 
 def test_every_shell_name_is_a_plan_name():
