@@ -89,7 +89,7 @@ def own_run(runner: Runner, plan: Plan, node: Node) -> None:
     """Drop this copy's references to the other lab namespaces, then give the node its own /run."""
     for target in sorted((m.target for m in mounts.read() if m.target.startswith('/run/netns/')), reverse=True):
         runner.umount(target, lazy=True)
-    for _ in range(_UNMOUNT_TRIES):
+    for _try in range(_UNMOUNT_TRIES):
         if not mounts.is_mountpoint('/run/netns', mounts.read()):
             break
         runner.umount('/run/netns', lazy=True)

@@ -228,8 +228,8 @@ def status_lines(lab: Lab) -> tuple[list[str], int]:
         (f'{fabric.netns} ', netns.exists(runner, fabric.netns), f'bridge {fabric.bridge}'),
     ]
     lines = [f'{label} up    {detail}' if up else f'{label} down' for label, up, detail in base]
-    seen = state.root.is_dir() or any(up for _, up, _ in base)
-    broken = not all(up for _, up, _ in base)
+    seen = state.root.is_dir() or any(row[1] for row in base)
+    broken = not all(row[1] for row in base)
     names = [n.removeprefix(f'{plan.prefix}-') for n in netns.lab_names(runner, plan) if n != fabric.netns]
     names += [nd.name for nd in teardown.node_dirs(state) if nd.name not in names]
     for name in names:
@@ -259,7 +259,7 @@ def cmd_status(lab: Lab) -> int:
 def env_items(lab: Lab, node: Node, pid: int) -> list[tuple[str, str]]:
     """``labctl env``: the plan's keys of the node, its sshd pid and nsenter command, and the state paths."""
     items = shellenv.env_items(lab.plan, node)
-    at = [key for key, _ in items].index('MHM_NETNS') + 1
+    at = [item[0] for item in items].index('MHM_NETNS') + 1
     running = [('MHM_PID', str(pid)), ('MHM_NSENTER', f'nsenter --target {pid} --mount --net --uts')]
     paths = [('MHM_SSH_KEY', str(lab.state.key)), ('MHM_STATE', str(lab.state.root)),
              ('MHM_NODE_DIR', str(lab.state.node_dir(node.name)))]

@@ -176,7 +176,7 @@ def remove_made_dirs(host: Host, state: State, mountpoints: Iterable[str]) -> No
         if path == RUN_NETNS:
             if host.listdir(path):
                 continue
-            for _ in range(_UNMOUNT_TRIES):
+            for _try in range(_UNMOUNT_TRIES):
                 if path not in host.mount_targets() or not host.umount(path, lazy=False):
                     break
         host.remove_file(f'{path}/{MADE_MARK}')
@@ -216,7 +216,7 @@ def remove_node(host: Host, plan: Plan, state: State, node: Node) -> None:
     """One node: its processes (twice), its pods' cgroups, its namespace, its links, its state."""
     nd = state.node_dir(node.name)
     mntns = host.read(nd / 'mntns')
-    for _ in (1, 2):
+    for _attempt in (1, 2):
         host.stop(host.netns_pids(node.netns) + host.mntns_pids(mntns) + host.pids_with_arg(f'{nd}/'))
     host.sweep_cgroups(f'{plan.prefix}-{node.name}')
     if host.netns_exists(node.netns):

@@ -15,7 +15,7 @@ STEP = 0.2
 def until(what: str, probe: Callable[[], object], *, steps: int = STEPS, step: float = STEP,
           sleep: Callable[[float], None] = time.sleep, prog: str = 'mhmlab') -> bool:
     """Poll ``probe`` until it returns a true value; False (and a line on stderr) when it never does."""
-    for _ in range(steps):
+    for _step in range(steps):
         if probe():
             return True
         sleep(step)

@@ -102,7 +102,7 @@ def test_state_dir_layout_tracking_and_lock(tmp_path):
 
 def test_env_keeps_labctls_keys_and_order():
     lab = nodes.Lab(PLAN, Runner(dry_run=True))
-    keys = [key for key, _ in nodes.env_items(lab, PLAN.node('node1'), 4242)]
+    keys = [item[0] for item in nodes.env_items(lab, PLAN.node('node1'), 4242)]
     assert keys[:10] == ['MHM_NODE', 'MHM_NODE_INDEX', 'MHM_NETNS', 'MHM_PID', 'MHM_NSENTER', 'MHM_MGMT_IP',
                          'MHM_MGMT_BRIDGE', 'MHM_MGMT_GATEWAY', 'MHM_FABRIC_IP', 'MHM_SECONDARIES']
     assert keys[-3:] == ['MHM_SSH_KEY', 'MHM_STATE', 'MHM_NODE_DIR']

@@ -70,7 +70,7 @@ printf '%s\n' "${PLAN_DEFAULT_NODES[*]}" "${PLAN_DEFAULT_NODES[1]}" "$PLAN_CLUST
 
 
 def test_shell_has_only_what_the_bash_tools_read():
-    names = [name for name, _ in shellenv.shell_items(lab_plan.build())]
+    names = [item[0] for item in shellenv.shell_items(lab_plan.build())]
     assert 'PLAN_MGMT_IP' not in names and 'PLAN_MIRROR_PORT' not in names
     assert len(names) == len(set(names))
 

@@ -72,10 +72,10 @@ class FakeHost:
         return bool(probe())
 
     def mount_targets(self):
-        return [target for target, _ in self.mounts]
+        return [mount[0] for mount in self.mounts]
 
     def mount_sources(self):
-        return [source for _, source in self.mounts]
+        return [mount[1] for mount in self.mounts]
 
     def umount(self, target, lazy):
         self.calls.append(('umount', target, lazy))
