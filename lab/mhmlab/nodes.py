@@ -47,7 +47,7 @@ def say(message: str) -> None:
 class Lab:
     def __init__(self, plan: Plan, runner: Runner | None = None):
         self.plan = plan
-        self.state = State(Path(plan.paths.lab_state))
+        self.state = State(plan.paths)
         self.runner = runner or Runner()
         self.host = teardown.Host(self.runner, plan, PROG)
         self.lock = Lock(self.state.lock_file)

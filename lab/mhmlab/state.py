@@ -15,6 +15,8 @@ import os
 import time
 from pathlib import Path
 
+from mhmlab.plan import Paths
+
 MADE_MARK = '.mhm-lab-made'
 # Host paths a node mounts its own file systems on: a state dir below them would be hidden in the nodes.
 _HIDDEN = ('/run/', '/var/run/', '/etc/cni/', '/opt/cni/', '/var/lib/cni/')
@@ -26,7 +28,13 @@ class StateError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class State:
-    root: Path
+    """The state directory of the plan's paths (``$MULTIHOME_CACHE/lab``)."""
+
+    paths: Paths
+
+    @property
+    def root(self) -> Path:
+        return Path(self.paths.lab_state)
 
     @property
     def nodes(self) -> Path:
@@ -34,7 +42,7 @@ class State:
 
     @property
     def mirror(self) -> Path:
-        return self.root / 'mirror'
+        return Path(self.paths.mirror_dir)
 
     @property
     def logs(self) -> Path:
@@ -42,7 +50,7 @@ class State:
 
     @property
     def key(self) -> Path:
-        return self.root / 'id_ed25519'
+        return Path(self.paths.ssh_key)
 
     @property
     def authorized_keys(self) -> Path:

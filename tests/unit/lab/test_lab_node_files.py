@@ -8,18 +8,19 @@ import gzip
 import io
 import json
 import tarfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from mhmlab import boot, mirror, nodes, sshd
 from mhmlab import plan as lab_plan
+from mhmlab.plan import Paths
 from mhmlab.runner import Result, Runner
 from mhmlab.state import Lock, State, StateError
 
 PLAN = lab_plan.build(cache=Path('/c'))
 NODE = PLAN.node('new-worker')
-STATE = State(Path('/c/lab'))
+STATE = State(PLAN.paths)
 
 
 def test_sshd_config_listens_on_the_nodes_eth0_only():
@@ -88,7 +89,7 @@ def test_archive_has_upstreams_layout_and_reproducible_bytes(tmp_path):
 
 
 def test_state_dir_layout_tracking_and_lock(tmp_path):
-    state = State(tmp_path / 'lab')
+    state = State(Paths(PurePosixPath(tmp_path)))
     state.ensure()
     assert oct(state.root.stat().st_mode & 0o777) == '0o700'
     state.mkdir_tracked(str(tmp_path / 'a' / 'b'))
@@ -97,7 +98,7 @@ def test_state_dir_layout_tracking_and_lock(tmp_path):
     assert Lock(state.lock_file).take(1)
     assert not Lock(state.lock_file).take(0.3, step=0.1)
     with pytest.raises(StateError, match='hidden inside the nodes'):
-        State(Path('/run/mhm/lab')).check_path()
+        State(Paths(PurePosixPath('/run/mhm'))).check_path()
 
 
 def test_env_keeps_labctls_keys_and_order():

@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import pytest
 
 from mhmlab import plan as lab_plan
 from mhmlab import teardown
+from mhmlab.plan import Paths
 from mhmlab.state import MADE_MARK, State
 
 PLAN = lab_plan.build()
@@ -113,7 +114,7 @@ class FakeHost:
 
 @pytest.fixture(name='state')
 def fixture_state(tmp_path):
-    state = State(tmp_path / 'lab')
+    state = State(Paths(PurePosixPath(tmp_path)))
     (state.nodes / 'node1').mkdir(parents=True)
     return state
 
@@ -196,4 +197,4 @@ def test_remove_node_order(state):
 
 def test_node_dirs(state):
     assert teardown.node_dirs(state) == [state.nodes / 'node1']
-    assert not teardown.node_dirs(State(Path('/nonexistent/mhm')))
+    assert not teardown.node_dirs(State(Paths(PurePosixPath('/nonexistent/mhm'))))
