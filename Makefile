@@ -9,7 +9,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup install packages venv link demo test unit sanity lint templates matrix molecule build lab-down molecule-cluster
+.PHONY: setup install packages venv link demo test unit sanity lint templates matrix molecule build lab-down molecule-cluster bench
 
 # The lab's Debian packages (root) come only with setup, that is with demo and test.
 setup: packages venv link
@@ -69,3 +69,9 @@ lab-down:
 # Cluster side against a real API server (builds the cluster binaries on first use).
 molecule-cluster:
 	molecule test -s cluster
+
+# Not part of test: the node side of the guide's way, Kubespray's way and the
+# collection on fresh labs of 1, 5, 10 and 20 workers (bench/README.md).
+bench: setup
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	$(VENV)/bin/python bench/fleet $(BENCH_ARGS)
