@@ -54,6 +54,16 @@ def ssh_argv(plan: Plan, vm: Vm, command: list[str] | None = None) -> list[str]:
             f'root@{plan.vm.address}', *(command or [])]
 
 
+def ssh_config(plan: Plan) -> str:
+    """An ssh_config naming each VM (``ssh -F <state>/ssh_config vm1``; testinfra's ssh backend reads it)."""
+    lines = []
+    for vm in plan.vm.vms:
+        lines += [f'Host {vm.name}', f'  HostName {plan.vm.address}', f'  Port {vm.ssh_port}', '  User root',
+                  f'  IdentityFile {key_path(plan)}', '  IdentitiesOnly yes', '  StrictHostKeyChecking no',
+                  '  UserKnownHostsFile /dev/null', '  LogLevel ERROR', '  BatchMode yes']
+    return '\n'.join(lines) + '\n'
+
+
 def sshd_config(vm: Vm) -> str:
     """The guest's sshd config; guestinit.py copies it with the host key and authorized_keys to its SSHD_DIR."""
     return '\n'.join([
@@ -143,6 +153,7 @@ def _ensure_key(plan: Plan, runner: Runner) -> None:
         runner.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'mhm-vm-lab', '-f', key], timeout=30)
     (state_dir(plan) / 'authorized_keys').write_text(key.with_suffix('.pub').read_text(encoding='ascii'),
                                                       encoding='ascii')
+    (state_dir(plan) / 'ssh_config').write_text(ssh_config(plan), encoding='ascii')
 
 
 def _ensure_switch(plan: Plan, say: Callable[[str], None]) -> None:
