@@ -131,7 +131,7 @@ def controller_vars(plan: Plan) -> str:
 
 
 # The VM world's files follow MULTIHOME_CACHE (they name no default path): its key and archive are made by `vms up`.
-VM_CACHE = "{{ lookup('ansible.builtin.env', 'MULTIHOME_CACHE') | default('~/.cache/multihome-multus', true) }}"
+VM_CACHE = "{{ lookup('ansible.builtin.env', 'MULTIHOME_CACHE', default='~/.cache/multihome-multus') }}"
 
 
 def vm_hosts_yml(plan: Plan) -> str:

@@ -225,7 +225,7 @@ def up(plan: Plan, runner: Runner, say: Callable[[str], None] = print) -> int:
     return 1 if failed else 0
 
 
-def down(plan: Plan, runner: Runner, say: Callable[[str], None] = print) -> int:
+def down(plan: Plan, _runner: Runner, say: Callable[[str], None] = print) -> int:
     problems = []
     for kind, name in teardown_order(plan):
         try:
