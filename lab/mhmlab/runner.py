@@ -60,7 +60,7 @@ class Runner:
         self.calls: list[Call] = []
 
     def run(self, argv: Sequence[str | os.PathLike], *, timeout: float, check: bool = True, stdin: str | None = None,
-            env: Mapping[str, str] | None = None) -> Result:
+            env: Mapping[str, str] | None = None, cwd: str | os.PathLike | None = None) -> Result:
         """Run argv with a time limit of ``timeout`` seconds; raise CommandError on failure when check."""
         args = _argv(argv)
         if timeout is None or isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
@@ -69,7 +69,7 @@ class Runner:
         if self.dry_run:
             result = self.respond(args) if self.respond else Result(args)
         else:
-            result = self._spawn(args, timeout, stdin, env)
+            result = self._spawn(args, timeout, stdin, env, cwd)
         if check and result.returncode != 0:
             raise CommandError(
                 f'{shlex.join(args)} exited {result.returncode}: {result.stderr.strip() or result.stdout.strip()}', result)
@@ -80,12 +80,14 @@ class Runner:
         return self.run(argv, timeout=timeout, check=True, **kwargs).stdout
 
     @staticmethod
-    def _spawn(args: tuple[str, ...], timeout: float, stdin: str | None, env: Mapping[str, str] | None) -> Result:
+    def _spawn(args: tuple[str, ...], timeout: float, stdin: str | None, env: Mapping[str, str] | None,
+               cwd: str | os.PathLike | None = None) -> Result:
         # Text on stdin when given, else /dev/null: a command never reads the caller's terminal.
         stdin_args = {'input': stdin} if stdin is not None else {'stdin': subprocess.DEVNULL}
         try:
             done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False,
-                                  env=None if env is None else dict(env), **stdin_args)
+                                  env=None if env is None else dict(env), cwd=cwd,
+                                  **stdin_args)
         except subprocess.TimeoutExpired as exc:
             raise CommandError(f'{shlex.join(args)} timed out after {timeout} s') from exc
         except OSError as exc:
