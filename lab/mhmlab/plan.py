@@ -86,6 +86,11 @@ class Versions:
     # under the upstream archive name.
     cni_plugins: str = '1.1.1'
     cni_plugins_source: str = '/usr/lib/cni'
+    # Cilium: the lab's agent runs the CNI configuration manager of this module
+    # version (lab/cluster/cilium-cni-config, whose go.mod requires the same);
+    # the < 1.14 variant runs the cni-install.sh of the legacy version.
+    cilium: str = 'v1.18.6'
+    cilium_legacy: str = 'v1.13.18'
 
     def cni_archive(self, arch: str) -> str:
         """The mirror's archive name, as upstream names its release."""
