@@ -9,10 +9,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS):$(VENV)/lib/python3.11/site-pa
 export MULTIHOME_CACHE := $(CACHE)
 export MOLECULE_GLOB := molecule/*/molecule.yml
 
-.PHONY: setup install packages venv link demo test unit sanity lint templates matrix molecule build lab-down molecule-cluster
+.PHONY: setup install packages venv link vm-kernel demo test unit sanity lint templates matrix molecule build lab-down molecule-cluster molecule-vm bench
 
 # The lab's Debian packages (root) come only with setup, that is with demo and test.
-setup: packages venv link
+setup: packages venv link vm-kernel
+
+# Debian's kernel for the VM workers (apt-get download) and their initramfs, built once into $(CACHE)/vm-kernel.
+vm-kernel: packages
+	PYTHONPATH=lab python3 -m mhmlab vms kernel
 
 # Running the playbooks from a checkout: the pinned Python environment and the
 # collection link in $(CACHE); no root, no system package.
@@ -34,7 +38,7 @@ link:
 demo: setup
 	bash lab/demo.sh
 
-test: setup unit templates matrix lint sanity build molecule molecule-cluster
+test: setup unit templates matrix lint sanity build molecule molecule-cluster molecule-vm
 
 unit:
 	pytest -q -p no:cacheprovider tests/unit
@@ -69,3 +73,13 @@ lab-down:
 # Cluster side against a real API server (builds the cluster binaries on first use).
 molecule-cluster:
 	molecule test -s cluster
+
+# Not part of test: the node side of the guide's way, Kubespray's way and the
+# collection on fresh labs of 1, 5, 10 and 20 workers (bench/README.md).
+bench: setup
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	$(VENV)/bin/python bench/fleet $(BENCH_ARGS)
+
+# Node side on QEMU VM workers with Debian's kernel: the seed's ipvlan l3 end to end.
+molecule-vm:
+	molecule test -s vm

@@ -2,7 +2,9 @@
 # Builds the lab cluster's binaries from their Go modules into a cache keyed by
 # version: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and
 # kubectl from k8s.io/kubernetes, the Multus thin plugin binaries, kwok and
-# kwokctl (they start and stop the control plane) and etcd with etcdctl.
+# kwokctl (they start and stop the control plane), etcd with etcdctl, and the
+# lab's Cilium agent: lab/cluster/cilium-cni-config (Cilium's CNI configuration
+# manager) and the legacy release's cni-install.sh and cni-uninstall.sh.
 # Only the first run pays; later runs find the binaries and exit.
 set -euo pipefail
 # The pinned versions: the lab's plan (lab/mhmlab/plan.py); the environment may override them.
@@ -13,11 +15,16 @@ KUBE_VERSION=${KUBE_VERSION:-$PLAN_KUBE_VERSION}
 MULTUS_VERSION=${MULTUS_VERSION:-$PLAN_MULTUS_VERSION}
 KWOK_VERSION=${KWOK_VERSION:-$PLAN_KWOK_VERSION}
 ETCD_VERSION=${ETCD_VERSION:-$PLAN_ETCD_VERSION}
+CILIUM_VERSION=$PLAN_CILIUM_VERSION
+CILIUM_LEGACY_VERSION=$PLAN_CILIUM_LEGACY_VERSION
 cache="${MULTIHOME_CACHE:-$HOME/.cache/multihome-multus}/cluster-bin"
 out="$cache/k8s-v$KUBE_VERSION"
 mout="$cache/multus-$MULTUS_VERSION"
 kout="$cache/kwok-$KWOK_VERSION"
 eout="$cache/etcd-$ETCD_VERSION"
+cout="$cache/cilium-$CILIUM_VERSION"
+clout="$cache/cilium-$CILIUM_LEGACY_VERSION"
+cilium_src="$(cd -- "$(dirname -- "$0")/../lab/cluster/cilium-cni-config" && pwd)"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 export GOPATH="${GOPATH:-$HOME/go}" GOCACHE="${GOCACHE:-$HOME/.cache/go-build}"
 
@@ -87,13 +94,31 @@ build_etcd() {
   go build -trimpath -ldflags "-s -w" -o "$eout/etcdctl" go.etcd.io/etcd/etcdctl/v3
 }
 
+build_cilium() {
+  if [ ! -x "$cout/cilium-cni-config" ]; then
+    # The program's go.mod pins the module; the plan names the same version.
+    grep -Eq "^[[:space:]]*(require[[:space:]]+)?github.com/cilium/cilium $CILIUM_VERSION\$" "$cilium_src/go.mod" ||
+      { echo "build-cluster-binaries: $cilium_src/go.mod does not require github.com/cilium/cilium $CILIUM_VERSION (the plan's)" >&2; exit 1; }
+    mkdir -p "$cout"
+    (cd "$cilium_src" && GOFLAGS=-mod=readonly go build -p 2 -trimpath -ldflags "-s -w" -o "$cout/cilium-cni-config" .)
+  fi
+  [ -x "$clout/cni-install.sh" ] && [ -x "$clout/cni-uninstall.sh" ] && return 0
+  # The legacy release's scripts, as its image holds them (postStart and preStop hooks).
+  local dir
+  dir=$(cd "$cilium_src" && go mod download -json "github.com/cilium/cilium@$CILIUM_LEGACY_VERSION" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  mkdir -p "$clout"
+  install -m 0755 "$dir/plugins/cilium-cni/cni-install.sh" "$dir/plugins/cilium-cni/cni-uninstall.sh" "$clout/"
+}
+
 start=$(date +%s)
 case "${1:-all}" in
   kubernetes) build_kubernetes ;;
   multus) build_multus ;;
   kwok) build_kwok ;;
   etcd) build_etcd ;;
-  all) build_multus; build_kubernetes; build_etcd; build_kwok ;;
-  *) echo "usage: $0 [all|kubernetes|multus|kwok|etcd]" >&2; exit 2 ;;
+  cilium) build_cilium ;;
+  all) build_multus; build_kubernetes; build_etcd; build_kwok; build_cilium ;;
+  *) echo "usage: $0 [all|kubernetes|multus|kwok|etcd|cilium]" >&2; exit 2 ;;
 esac
 echo "cluster binaries ready in $cache ($(( $(date +%s) - start ))s)"

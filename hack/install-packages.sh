@@ -23,6 +23,7 @@ packages=(
   openssh-server              # sshd inside every lab node
   openssh-sftp-server         # Ansible file transfers
   procps                      # ps, pgrep
+  qemu-system-x86             # the VM workers (python -m mhmlab vms): Debian's kernel under TCG
   rsync                       # hack/sanity.sh copies the tree for ansible-test
   shellcheck                  # the shellcheck test of ansible-test sanity
   python3                     # Ansible on the nodes, the mirror's HTTP server, datapath_check.py

@@ -24,11 +24,20 @@ environment, the config on stdin. It then asserts that
 
 ipvlan is run with an l2 config derived from the file when the kernel can make
 ipvlan links; otherwise the check prints "NOT RUN" for it and never counts it
-as passed. Pods are always deleted (CNI DEL, then the namespace), also after a
+as passed.
+
+With ``--vms`` the nodes are the VM workers of ``python -m mhmlab vms`` (real
+kernels, reached over SSH) and the attachment the seed's ``ipvlan-conf-1``
+(ipvlan l3): the file's own config runs, and the check also asserts that eth1
+holds only its primary address (before the pods, and while they run), and that
+a pod beyond the node's declared addresses gets none, with host-local's error
+shown. A clean run ends with ``ipvlan l3: PASSED``. Pods are always deleted (CNI DEL, then the namespace), also after a
 failure. Exit status: 0 when every check that ran passed, 1 otherwise.
 
 Usage: python3 lab/datapath_check.py [--attachment NAME] [NODE ...]
        (default nodes: node1 node2; default attachment: macvlan-net1)
+       python3 lab/datapath_check.py --vms [--attachment NAME] [VM ...]
+       (default VMs: vm1 vm2; default attachment: ipvlan-conf-1)
 """
 
 from __future__ import annotations
@@ -46,6 +55,7 @@ import sys
 from pathlib import Path
 
 from mhmlab import plan as lab_plan
+from mhmlab import vms
 
 LABCTL = Path(__file__).resolve().parent / "labctl"
 CONF_DIR = "/etc/cni/multus/net.d"
@@ -144,6 +154,63 @@ class Node:
             self.run(["ip", "link", "del", IPVLAN_PROBE], check=False)
             return True
         return False
+
+
+class VmNode(Node):
+    """A VM worker (python -m mhmlab vms), entered over SSH as root."""
+
+    def __init__(self, name: str, plan: lab_plan.Plan) -> None:  # pylint: disable=super-init-not-called
+        self.name = name
+        self.plan = plan
+        self.vm = plan.vm.vm(name)
+
+    def run(self, argv: list[str], *, stdin: str | None = None, env: dict | None = None,
+            check: bool = True) -> subprocess.CompletedProcess:
+        """Run argv in the VM; env, when given, is its whole environment (env -i), as for a local run."""
+        remote = ["env", "-i", *[f"{k}={v}" for k, v in env.items()], *argv] if env else argv
+        proc = subprocess.run(vms.ssh_argv(self.plan, self.vm, [shlex.join(remote)]), input=stdin,
+                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        if check and proc.returncode != 0:
+            raise CheckError(f"{self.name}: {' '.join(argv)} failed (rc {proc.returncode}): "
+                             f"{(proc.stderr or proc.stdout).strip()}")
+        return proc
+
+    def eth1_addresses(self) -> list[str]:
+        """The IPv4 and global IPv6 addresses eth1 holds."""
+        links = json.loads(self.run(["ip", "-j", "addr", "show", "dev", "eth1"]).stdout)
+        return [f"{a['local']}/{a['prefixlen']}" for link in links for a in link.get("addr_info", [])
+                if a.get("family") == "inet" or (a.get("family") == "inet6" and a.get("scope") == "global")]
+
+
+def eth1_primary_only(report: Report, node: VmNode, when: str) -> None:
+    """The guide's shape: eth1 holds its primary address and nothing else."""
+    held = node.eth1_addresses()
+    report.check(held == [str(node.vm.eth1)],
+                 f"{node.name} {when}: eth1 holds {', '.join(held) or 'nothing'} (only the primary {node.vm.eth1})")
+
+
+def beyond_range(report: Report, node: Node, conf: dict, rng: Range, variant: str) -> None:
+    """Fill the node's range; one pod more gets no address, and host-local says why."""
+    size = int(rng.end) - int(rng.start) + 1
+    pods = [Pod(node, f"mhm-{node.name}-fill-{i}", f"mhm-fill-{node.name}-{i}", conf) for i in range(size + 1)]
+    try:
+        for pod in pods[:size]:
+            add_pod(pod)
+        extra = pods[size]
+        if extra.name in node.run(["ip", "netns", "list"]).stdout.split():
+            remove_pod(extra)
+        node.run(["ip", "netns", "add", extra.name])
+        proc = cni(extra, "ADD")
+        extra.added = proc.returncode == 0
+        message = (proc.stdout + proc.stderr).strip()
+        report.check(proc.returncode != 0 and "no IP addresses available" in message,
+                     f"{node.name} {variant}: pod {size + 1} beyond the {size} declared addresses {rng} gets none: "
+                     f"{message}")
+    finally:
+        for pod in pods:
+            for problem in remove_pod(pod):
+                if pod is not pods[-1]:
+                    report.check(False, f"{node.name}: {problem}")
 
 
 class Report:
@@ -360,14 +427,23 @@ def released(report: Report, pod: Pod, variant: str) -> None:
                      f"{pod.node.name} {variant} {pod.name}: CNI DEL released {address.ip} ({store})")
 
 
-def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, variant: str, table: list) -> None:
+def eth1_check(report: Report, nodes: list[Node]) -> None:
+    """While the pods run: a VM node's eth1 still holds only its primary (the pods hold the secondaries)."""
+    for node in nodes:
+        if isinstance(node, VmNode):
+            eth1_primary_only(report, node, "with the pods running")
+
+
+def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, variant: str, table: list,
+              during=None) -> None:
     """Two pods per node with the given per-node configs; check; always clean up."""
     pods: dict[str, list[Pod]] = {}
     try:
         for node in nodes:
             pods[node.name] = []
             for letter in ("a", "b"):
-                pod = Pod(node, f"mhm-{node.name}-pod-{letter}", f"mhm-datapath-{variant}-{node.name}-{letter}",
+                container_id = f"mhm-datapath-{variant.replace(' ', '-')}-{node.name}-{letter}"
+                pod = Pod(node, f"mhm-{node.name}-pod-{letter}", container_id,
                           confs[node.name], ipv6=any(r.subnet.version == 6 for r in ranges[node.name]))
                 pods[node.name].append(pod)
                 add_pod(pod)
@@ -390,6 +466,8 @@ def run_round(report: Report, nodes: list[Node], confs: dict, ranges: dict, vari
             for first, second in zip(nodes, nodes[1:]):
                 ping(report, pods[first.name][0], pods[second.name][0], variant)
         routed(report, pods[nodes[0].name][0], variant)
+        if during:
+            during(report, nodes)
     finally:
         for node_pods in pods.values():
             for pod in node_pods:
@@ -412,11 +490,17 @@ def ipvlan_conf(conf: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Run the check; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("nodes", nargs="*", default=["node1", "node2"], help="lab nodes (default: node1 node2)")
-    parser.add_argument("--attachment", default="macvlan-net1", help="per-node config name (default: macvlan-net1)")
+    parser.add_argument("nodes", nargs="*", help="lab nodes (default: node1 node2; with --vms: vm1 vm2)")
+    parser.add_argument("--attachment", help="per-node config name (default: macvlan-net1; with --vms: ipvlan-conf-1)")
     parser.add_argument("--labctl", type=Path, default=LABCTL, help="path of labctl")
+    parser.add_argument("--vms", action="store_true", help="the VM workers of python -m mhmlab vms")
     args = parser.parse_args(argv)
-    if os.geteuid() != 0:
+    plan = lab_plan.from_env()
+    if not args.nodes:
+        args.nodes = [vm.name for vm in plan.vm.vms] if args.vms else ["node1", "node2"]
+    if not args.attachment:
+        args.attachment = "ipvlan-conf-1" if args.vms else "macvlan-net1"
+    if os.geteuid() != 0 and not args.vms:
         print("datapath_check: run as root (nsenter into the lab nodes)", file=sys.stderr)
         return 1
 
@@ -424,7 +508,10 @@ def main(argv: list[str] | None = None) -> int:
     table: list[tuple[str, str, str, str, str]] = []
     path = f"{CONF_DIR}/{args.attachment}.conf"
     try:
-        nodes = [Node(name, args.labctl) for name in args.nodes]
+        nodes = [VmNode(name, plan) if args.vms else Node(name, args.labctl) for name in args.nodes]
+        for node in nodes:
+            if isinstance(node, VmNode):
+                eth1_primary_only(report, node, "before the pods")
         confs = {node.name: node.read_json(path) for node in nodes}
         ranges = {node.name: conf_ranges(node, confs[node.name], path) for node in nodes}
         for node in nodes:
@@ -448,7 +535,16 @@ def main(argv: list[str] | None = None) -> int:
         if file_types == {"ipvlan"} and not kernel_ipvlan:
             report.line("NOT RUN", f"ipvlan: {args.attachment} (kernel has no ipvlan)")
         else:
-            run_round(report, nodes, confs, ranges, "/".join(sorted(file_types)), table)
+            variant = "/".join(sorted(file_types))
+            if file_types == {"ipvlan"}:
+                variant += " " + "/".join(sorted({str(conf.get("mode", "l2")) for conf in confs.values()}))
+            failed_before = report.counts["FAIL"]
+            run_round(report, nodes, confs, ranges, variant, table, during=eth1_check)
+            if args.vms:
+                first = nodes[0]
+                beyond_range(report, first, confs[first.name], ranges[first.name][0], variant)
+            if file_types == {"ipvlan"} and report.counts["FAIL"] == failed_before:
+                print(f"{variant}: PASSED", flush=True)
         if "ipvlan" not in file_types:
             if kernel_ipvlan:
                 run_round(report, nodes, {n: ipvlan_conf(c) for n, c in confs.items()}, ranges, "ipvlan", table)

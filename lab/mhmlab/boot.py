@@ -29,6 +29,9 @@ from mhmlab.state import State
 MOUNTPOINTS = ('/etc/cni', '/opt/cni/bin', '/var/lib/cni',
                '/var/lib/containerd', '/var/lib/kubelet', '/var/log/pods', '/var/log/containers')
 CONFLIST = '/etc/cni/net.d/05-cilium.conflist'
+# The source the lab's Cilium agent writes CONFLIST from (read-cni-conf in
+# cilium-config), as Helm's cni.configMap mounts one.
+CONFLIST_SOURCE = '/etc/cni/mhm-cilium/05-cilium.conflist'
 # Files every node has before the collection runs: Cilium's (its binary is
 # Debian's ptp plugin, so the conflist runs), and the loopback plugin
 # containerd runs for every pod's lo. Seeded file -> the plugin it is a copy of.
@@ -125,8 +128,10 @@ def seed(plan: Plan, node: Node, state: State) -> None:
         shutil.copyfile(Path(plan.versions.cni_plugins_source) / plugin, target)
         os.chown(target, 0, 0)
         os.chmod(target, 0o755)
-    Path(CONFLIST).write_text(conflist(plan, node), encoding='utf-8')
-    os.chmod(CONFLIST, 0o644)
+    for path in (CONFLIST, CONFLIST_SOURCE):
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        Path(path).write_text(conflist(plan, node), encoding='utf-8')
+        os.chmod(path, 0o644)
     record, sums = seed_record(SEEDED_FILES)
     nd = state.node_dir(node.name)
     (nd / 'seed.json').write_text(record, encoding='utf-8')

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 from mhmlab import plan as lab_plan
-from mhmlab import shellenv
+from mhmlab import shellenv, vms
+from mhmlab.runner import Runner
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,6 +79,44 @@ NODES_COMMANDS = {
 }
 
 
+def _vms_plan() -> lab_plan.Plan:
+    return lab_plan.from_env()
+
+
+def cmd_vms_kernel(_args: argparse.Namespace) -> int:
+    from mhmlab import vmkernel  # pylint: disable=import-outside-toplevel
+
+    print(vmkernel.ensure(_vms_plan(), Runner()))
+    return 0
+
+
+def cmd_vms_up(_args: argparse.Namespace) -> int:
+    return vms.up(_vms_plan(), Runner())
+
+
+def cmd_vms_down(_args: argparse.Namespace) -> int:
+    return vms.down(_vms_plan(), Runner())
+
+
+def cmd_vms_status(_args: argparse.Namespace) -> int:
+    return vms.status(_vms_plan(), Runner())
+
+
+def cmd_vms_ssh(args: argparse.Namespace) -> int:
+    plan = _vms_plan()
+    argv = vms.ssh_argv(plan, plan.vm.vm(args.vm), args.command)
+    if args.command:
+        return subprocess.run(argv, check=False).returncode
+    os.execvp(argv[0], argv)
+    return 1  # pragma: no cover
+
+
+def cmd_vms_switch(_args: argparse.Namespace) -> int:
+    from mhmlab import vpcswitch  # pylint: disable=import-outside-toplevel
+
+    return vpcswitch.main(_vms_plan())
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog='python -m mhmlab', description='The multihome.multus lab.')
     top.add_argument('--max-nodes', type=int, metavar='N',
@@ -105,6 +145,20 @@ def parser() -> argparse.ArgumentParser:
     nodes.add_argument('command', choices=[*NODES_COMMANDS, '__boot'], metavar='COMMAND')
     nodes.add_argument('args', nargs=argparse.REMAINDER, metavar='ARG')
     nodes.set_defaults(func=cmd_nodes)
+    vm_group = groups.add_parser('vms', help='VM workers (QEMU TCG, Debian kernel) on the VPC stand-in')
+    vm_cmds = vm_group.add_subparsers(dest='command', required=True)
+    vm_cmds.add_parser('kernel', help="fetch Debian's kernel and build the initramfs (once)").set_defaults(
+        func=cmd_vms_kernel)
+    vm_cmds.add_parser('up', help='kernel, VPC switch, VMs; keeps what is healthy').set_defaults(func=cmd_vms_up)
+    vm_cmds.add_parser('down', help='VMs, VPC switch, state; fine when half-made').set_defaults(func=cmd_vms_down)
+    vm_cmds.add_parser('status', help='exit 0 healthy, 1 broken, 3 down').set_defaults(func=cmd_vms_status)
+    for name, text in (('ssh', 'ssh into a VM as root (a command runs there)'),
+                       ('exec', 'run a command in a VM over ssh, exit with its status')):
+        cmd = vm_cmds.add_parser(name, help=text)
+        cmd.add_argument('vm')
+        cmd.add_argument('command', nargs=argparse.REMAINDER)
+        cmd.set_defaults(func=cmd_vms_ssh)
+    vm_cmds.add_parser('switch', help='the VPC stand-in (started by up)').set_defaults(func=cmd_vms_switch)
     return top
 
 
@@ -112,6 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except lab_plan.PlanError as exc:
+    except (lab_plan.PlanError, RuntimeError, OSError) as exc:
         print(f'mhmlab: error: {exc}', file=sys.stderr)
         return 2

@@ -130,6 +130,52 @@ def controller_vars(plan: Plan) -> str:
     ])
 
 
+# The VM world's files follow MULTIHOME_CACHE (they name no default path): its key and archive are made by `vms up`.
+VM_CACHE = "{{ lookup('ansible.builtin.env', 'MULTIHOME_CACHE', default='~/.cache/multihome-multus') }}"
+
+
+def vm_hosts_yml(plan: Plan) -> str:
+    hosts = {}
+    for number, vm in enumerate(plan.vm.vms):
+        first, last = vm.secondaries[0].ip, vm.secondaries[-1].ip
+        # The console's two forms: a first address and a count, a first and a last.
+        declared = ({'first': str(first), 'count': len(vm.secondaries)} if number % 2 == 0
+                    else {'first': str(first), 'last': str(last)})
+        hosts[vm.name] = {'ansible_host': str(plan.vm.address), 'ansible_port': vm.ssh_port,
+                          'secondary_nic_interfaces': [{'name': 'eth1', **declared, 'subnet': str(plan.vm.network)}]}
+    group = {
+        'hosts': hosts,
+        'vars': {
+            'ansible_user': 'root',
+            'ansible_ssh_private_key_file': f'{VM_CACHE}/vms/id_ed25519',
+            'ansible_python_interpreter': '/usr/bin/python3',
+            'ansible_ssh_common_args': '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR',
+        },
+    }
+    return _yaml([(
+        'The VM workers of `python -m mhmlab vms up` (lab/README.md): QEMU guests with Debian\'s kernel, sshd\n'
+        'forwarded to 127.0.0.1. Guide-shaped: eth1 holds only its primary address; the secondary IPs are\n'
+        'assigned in the lab\'s VPC stand-in (as in a cloud console) and declared here, per worker.',
+        {'all': {'children': {WORKERS: group}}},
+    )])
+
+
+def vm_workers_vars(plan: Plan) -> str:
+    version = plan.versions.cni_plugins
+    archive = f'{VM_CACHE}/vms/{plan.versions.cni_archive(ARCH)}'
+    return _yaml([
+        (f'The plugins archive `vms up` writes (Debian\'s containernetworking-plugins v{version} binaries in the\n'
+         'upstream layout), verified against the .sha256 next to it.',
+         {'cni_plugins_version': version, 'cni_plugins_local_archive': archive,
+          'cni_plugins_checksums': {version: {ARCH: "{{ lookup('ansible.builtin.file', cni_plugins_local_archive ~ '.sha256')"
+                                                    " | split | first }}"}}}),
+        ('The seed\'s NAD: ipvlan, master eth1, mode l3, host-local with each worker\'s declared secondary IPs.',
+         {'network_attachments_list': [{'name': 'ipvlan-conf-1', 'namespace': 'default', 'plugin': 'ipvlan',
+                                        'mode': 'l3', 'master': 'eth1', 'ipam': 'per_node',
+                                        'gateway': str(plan.vm.network[1])}]}),
+    ])
+
+
 def files(plan: Plan) -> dict[str, str]:
     """Path below the repository -> content."""
     return {
@@ -137,6 +183,8 @@ def files(plan: Plan) -> dict[str, str]:
         'inventories/lab/new-worker.cfg': new_worker_cfg(plan),
         f'inventories/lab/group_vars/{WORKERS}.yml': workers_vars(plan),
         'inventories/lab-cluster/group_vars/multus_controller.yml': controller_vars(plan),
+        'inventories/lab-vm/hosts.yml': vm_hosts_yml(plan),
+        f'inventories/lab-vm/group_vars/{WORKERS}.yml': vm_workers_vars(plan),
     }
 
 

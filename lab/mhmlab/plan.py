@@ -86,6 +86,11 @@ class Versions:
     # under the upstream archive name.
     cni_plugins: str = '1.1.1'
     cni_plugins_source: str = '/usr/lib/cni'
+    # Cilium: the lab's agent runs the CNI configuration manager of this module
+    # version (lab/cluster/cilium-cni-config, whose go.mod requires the same);
+    # the < 1.14 variant runs the cni-install.sh of the legacy version.
+    cilium: str = 'v1.18.6'
+    cilium_legacy: str = 'v1.13.18'
 
     def cni_archive(self, arch: str) -> str:
         """The mirror's archive name, as upstream names its release."""
@@ -173,6 +178,16 @@ class Paths:
         return self.lab_state / 'mirror'
 
     @property
+    def vm_state(self) -> PurePosixPath:
+        """The VM workers' state: key, per-VM dirs (pid files, logs, sshd), the switch, the plugin archive."""
+        return self.cache / 'vms'
+
+    @property
+    def vm_kernel(self) -> PurePosixPath:
+        """Debian's kernel and the initramfs, built once and kept by ``vms down``."""
+        return self.cache / 'vm-kernel'
+
+    @property
     def kubeconfig(self) -> PurePosixPath:
         return self.cache / 'cluster' / 'kubeconfig'
 
@@ -200,6 +215,103 @@ class Node:
 
 
 @dataclasses.dataclass(frozen=True)
+class Vm:
+    """A VM worker (``python -m mhmlab vms``): QEMU TCG with Debian's kernel, the host's root read-only.
+
+    eth0 is QEMU user networking (its own /24, sshd reached through a port on
+    127.0.0.1); eth1 is a port of the VPC stand-in (Ethernet frames as UDP
+    datagrams between ``vpc_port`` and the switch, both on 127.0.0.1) and holds
+    only its primary address: the secondaries are assigned to it in the plan, as
+    a cloud console does, and delivered to it by the VPC stand-in, never
+    configured in the OS.
+    """
+
+    name: str
+    index: int
+    process: str
+    vpc_port: int
+    mgmt_mac: str
+    eth1_mac: str
+    user_network: ipaddress.IPv4Network
+    ssh_port: int
+    eth1: ipaddress.IPv4Interface
+    secondaries: tuple[ipaddress.IPv4Interface, ...]
+
+    @property
+    def guest_address(self) -> ipaddress.IPv4Interface:
+        """eth0's address: QEMU's first DHCP address of the user network."""
+        return ipaddress.IPv4Interface((self.user_network[15], self.user_network.prefixlen))
+
+    @property
+    def host_address(self) -> ipaddress.IPv4Address:
+        """The host as the guest sees it on the user network (QEMU's default offset)."""
+        return self.user_network[2]
+
+
+@dataclasses.dataclass(frozen=True)
+class VmWorld:
+    """The VM workers and the VPC stand-in they share.
+
+    The VPC is a switch process (``vpcswitch.py``, named ``switch``) on
+    127.0.0.1:``switch_port`` that forwards the VMs' eth1 frames and answers ARP
+    for every assigned secondary IP with the owning eth1's MAC; its own frames
+    come from ``fabric_mac``. No host link: nothing on the host's network changes.
+    """
+
+    switch: str
+    network: ipaddress.IPv4Network
+    vms: tuple[Vm, ...]
+    switch_port: int
+    fabric_mac: str = '02:6d:68:6d:ff:ff'
+    address: ipaddress.IPv4Address = ipaddress.IPv4Address('127.0.0.1')
+    memory_mib: int = 1024
+    # The Debian package whose dependency names the kernel to fetch.
+    kernel_package: str = 'linux-image-amd64'
+    # Loaded by the initramfs, with their dependencies: the boot devices, the root file system, the data path.
+    modules: tuple[str, ...] = ('virtio_pci', 'virtio_net', '9pnet_virtio', '9p', 'overlay', 'ipvlan', 'veth')
+
+    def vm(self, name: str) -> Vm:
+        for vm in self.vms:
+            if vm.name == name:
+                return vm
+        raise PlanError(f"unknown VM '{name}': use {', '.join(v.name for v in self.vms)}")
+
+    def owners(self) -> dict[ipaddress.IPv4Address, Vm]:
+        """Every assigned secondary IP and the VM whose eth1 owns it (what the VPC delivers)."""
+        return {s.ip: vm for vm in self.vms for s in vm.secondaries}
+
+
+VM_NAMES = ('vm1', 'vm2')
+VM_USER_NETWORKS = ipaddress.IPv4Network('198.18.64.0/18')
+VPC_NETWORK = ipaddress.IPv4Network('198.19.32.0/24')
+VM_SSH_PORT_BASE = 18220
+VPC_PORT_BASE = 18230  # the switch; VM N's eth1 is VPC_PORT_BASE + N
+
+
+def make_vm(index: int, network: ipaddress.IPv4Network = VPC_NETWORK) -> Vm:
+    """VM ``index``: the node offsets of the fabric (primary 10 + N, secondaries 100 + 10 (N - 1) + 1..5)."""
+    name = f'vm{index}'
+    return Vm(
+        name=name,
+        index=index,
+        process=f'{PREFIX}-{name}',
+        vpc_port=VPC_PORT_BASE + index,
+        # Locally administered, "mhm" in the second to fourth byte.
+        mgmt_mac=f'02:6d:68:6d:00:{index:02x}',
+        eth1_mac=f'02:6d:68:6d:01:{index:02x}',
+        user_network=next(itertools.islice(VM_USER_NETWORKS.subnets(new_prefix=24), index, None)),
+        ssh_port=VM_SSH_PORT_BASE + index,
+        eth1=_interface(network, _HOST_OFFSET + index),
+        secondaries=tuple(_interface(network, offset) for offset in _secondary_offsets(index)),
+    )
+
+
+def build_vm_world() -> VmWorld:
+    return VmWorld(switch=f'{PREFIX}-vpc', network=VPC_NETWORK, switch_port=VPC_PORT_BASE,
+                   vms=tuple(make_vm(int(name[2:])) for name in VM_NAMES))
+
+
+@dataclasses.dataclass(frozen=True)
 class Plan:
     max_nodes: int
     cache: Path
@@ -213,6 +325,7 @@ class Plan:
     prefix: str = PREFIX
     default_nodes: tuple[str, ...] = DEFAULT_NODES
     cache_default: str = CACHE_DEFAULT
+    vm: VmWorld = dataclasses.field(default_factory=build_vm_world)
 
     @property
     def paths(self) -> Paths:

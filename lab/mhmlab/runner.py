@@ -67,7 +67,8 @@ class Runner:
         self.calls: list[Call] = []
 
     def run(self, argv: Sequence[str | os.PathLike], *, timeout: float, check: bool = True, stdin: str | None = None,
-            env: Mapping[str, str] | None = None, log: Path | None = None) -> Result:
+            env: Mapping[str, str] | None = None, log: Path | None = None,
+            cwd: str | os.PathLike | None = None) -> Result:
         """Run argv with a time limit of ``timeout`` seconds; raise CommandError on failure when check."""
         args = _argv(argv)
         if timeout is None or isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
@@ -76,7 +77,7 @@ class Runner:
         if self.dry_run:
             result = self.respond(args) if self.respond else Result(args)
         else:
-            result = self._spawn(args, timeout, stdin, env, log)
+            result = self._spawn(args, timeout, stdin, env, log, cwd)
         if check and result.returncode != 0:
             raise CommandError(
                 f'{shlex.join(args)} exited {result.returncode}: {result.stderr.strip() or result.stdout.strip()}', result)
@@ -105,18 +106,18 @@ class Runner:
 
     @staticmethod
     def _spawn(args: tuple[str, ...], timeout: float, stdin: str | None, env: Mapping[str, str] | None,
-               log: Path | None) -> Result:
+               log: Path | None, cwd: str | os.PathLike | None = None) -> Result:
         # Text on stdin when given, else /dev/null: a command never reads the caller's terminal.
         stdin_args = {'input': stdin} if stdin is not None else {'stdin': subprocess.DEVNULL}
         env = None if env is None else dict(env)
         try:
             if log is None:
                 done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False, env=env,
-                                      **stdin_args)
+                                      cwd=cwd, **stdin_args)
                 return Result(args, done.returncode, done.stdout, done.stderr)
             with open(log, 'a', encoding='utf-8') as out:
                 done = subprocess.run(args, stdout=out, stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                                      check=False, env=env, **stdin_args)
+                                      check=False, env=env, cwd=cwd, **stdin_args)
             return Result(args, done.returncode, '', f'(output in {log})')
         except subprocess.TimeoutExpired as exc:
             raise CommandError(f'{shlex.join(args)} timed out after {timeout} s') from exc

@@ -50,6 +50,8 @@ def shell_items(plan: Plan) -> list[tuple[str, object]]:
         ('PLAN_MULTUS_VERSION', versions.multus),
         ('PLAN_KWOK_VERSION', versions.kwok),
         ('PLAN_ETCD_VERSION', versions.etcd),
+        ('PLAN_CILIUM_VERSION', versions.cilium),
+        ('PLAN_CILIUM_LEGACY_VERSION', versions.cilium_legacy),
         ('PLAN_CLUSTER_NAME', cluster.name),
         ('PLAN_CLUSTER_ADDR', str(cluster.address)),
         ('PLAN_CLUSTER_APISERVER_PORT', cluster.apiserver_port),

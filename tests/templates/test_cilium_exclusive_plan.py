@@ -44,9 +44,11 @@ def configmap(data: dict[str, str] | None) -> dict[str, Any]:
                            'metadata': {'name': 'cilium-config', 'namespace': 'kube-system'}, 'data': data}]}
 
 
-def helm_managed() -> dict[str, Any]:
-    ds = daemonset(agent(None, NEW_IMAGE))
+def helm_managed(command: list[str] | None = None, image: str = NEW_IMAGE, chart: str | None = None) -> dict[str, Any]:
+    ds = daemonset(agent(command, image))
     ds['metadata']['labels'] = {'app.kubernetes.io/managed-by': 'Helm', 'k8s-app': 'cilium'}
+    if chart:
+        ds['metadata']['labels']['helm.sh/chart'] = chart
     ds['metadata']['annotations'] = {'meta.helm.sh/release-name': 'cilium', 'meta.helm.sh/release-namespace': 'kube-system'}
     return ds
 
@@ -83,23 +85,36 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, str] | None, bool]] = {
     'no_daemonset': (None, {}, False),
     'wrong_container': (daemonset(agent(GUIDE_COMMAND, name='agent')), {}, False),
     'new_version_no_configmap': (daemonset(agent(None, NEW_IMAGE)), None, False),
+    'helm_configmap': (helm_managed(), {'cni-exclusive': 'true'}, False),
+    'helm_already_off': (helm_managed(), {'cni-exclusive': 'false'}, False),
+    'helm_patch_anyway': (helm_managed(), {'cni-exclusive': 'true'}, False),
+    'helm_poststart': (helm_managed(GUIDE_COMMAND, OLD_IMAGE, 'cilium-1.13.4'), None, False),
 }
 
+# Cases whose ConfigMap Helm manages too (chart label as Cilium's chart sets it), and extra variables.
+HELM_CONFIGMAP = {'helm_configmap', 'helm_already_off', 'helm_patch_anyway'}
+EXTRA_VARS = {'helm_patch_anyway': {'cilium_exclusive_patch_helm_managed': True}}
 
-def hostvars(ds: dict[str, Any] | None, cm: dict[str, str] | None, enabled: bool) -> dict[str, Any]:
+
+def hostvars(case: str, ds: dict[str, Any] | None, cm: dict[str, str] | None, enabled: bool) -> dict[str, Any]:
     found = {
         'cilium_exclusive_ds_info': {'resources': [ds] if ds else []},
         'cilium_exclusive_cm_info': configmap(cm),
         'cilium_exclusive_enabled': enabled,
+        **EXTRA_VARS.get(case, {}),
     }
-    if ds is not None and ds['metadata'].get('labels', {}).get('app.kubernetes.io/managed-by') == 'Helm':
+    if case in HELM_CONFIGMAP:
+        found['cilium_exclusive_cm_info']['resources'][0]['metadata'].update(
+            labels={'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'cilium-1.16.5'},
+            annotations={'meta.helm.sh/release-name': 'cilium', 'meta.helm.sh/release-namespace': 'kube-system'})
+    elif ds is not None and ds['metadata'].get('labels', {}).get('app.kubernetes.io/managed-by') == 'Helm' and cm is not None:
         found['cilium_exclusive_cm_info']['resources'][0]['metadata']['labels'] = {'addonmanager.kubernetes.io/mode': 'Reconcile'}
     return found
 
 
 @pytest.fixture(name='results', scope='module')
 def fixture_results(ansible_runner) -> dict[str, dict[str, Any]]:
-    hosts = {case: hostvars(*spec) for case, spec in CASES.items()}
+    hosts = {case: hostvars(case, *spec) for case, spec in CASES.items()}
     result, out = ansible_runner('cilium_plan.yml', hosts)
     assert result.returncode == 0, result.stdout + result.stderr
     found = json.loads((out / 'results.json').read_text(encoding='utf-8'))
@@ -256,3 +271,29 @@ def test_managers_that_may_undo_the_change_are_named(results):
         'ConfigMap kube-system/cilium-config is managed by the addon manager (mode Reconcile)',
     ]
     assert results['guide']['detect']['managers'] == []
+
+
+@pytest.mark.parametrize('case, holder, command, restart', [
+    ('helm_configmap', 'ConfigMap kube-system/cilium-config',
+     'helm upgrade cilium cilium/cilium --namespace kube-system --version 1.16.5 --reuse-values --set cni.exclusive=false', True),
+    ('helm_poststart', 'DaemonSet kube-system/cilium',
+     'helm upgrade cilium cilium/cilium --namespace kube-system --version 1.13.4 --reuse-values --set cni.exclusive=false', False),
+])
+def test_helm_managed_setting_stops_before_any_change_with_the_helm_command(results, case, holder, command, restart):
+    detect = results[case]['detect']
+    assert detect['failed'] is True
+    message = ' '.join(detect['msg'].split())
+    assert message.startswith(f'{case}: Helm manages {holder} in the cluster reached by ')
+    assert f'`{command}`' in message
+    assert 'nothing was changed' in message
+    assert 'cilium_exclusive_patch_helm_managed=true' in message
+    assert ('rollout restart daemonset/cilium' in message) is restart
+
+
+def test_helm_managed_setting_that_needs_no_change_or_may_be_patched_only_warns(results):
+    for case in ('helm_already_off', 'helm_patch_anyway'):
+        assert results[case]['detect']['failed'] is False, results[case]['detect']
+        assert results[case]['detect']['managers'] == [
+            'DaemonSet kube-system/cilium is managed by Helm (release cilium)',
+            'ConfigMap kube-system/cilium-config is managed by Helm (release cilium)',
+        ]

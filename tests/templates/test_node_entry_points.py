@@ -23,6 +23,8 @@ START: dict[str, dict[str, str]] = {
         'net.d/10-flannel.conflist.cilium_bak': 'flannel',
         'net.d/20-old.conf.cilium_bak': 'old',
         'net.d/20-old.conf': 'new',
+        # Cilium >= 1.14 renames the legacy config of Cilium < 1.14 itself: never restored.
+        'net.d/05-cilium.conf.cilium_bak': 'legacy cilium',
     },
     'cilium_still_exclusive': {
         'net.d/05-cilium.conflist': 'cilium',
@@ -57,6 +59,7 @@ END: dict[str, dict[str, str]] = {
         'net.d/10-flannel.conflist': 'flannel',
         'net.d/20-old.conf.cilium_bak': 'old',  # kept: the original name is taken again
         'net.d/20-old.conf': 'new',
+        'net.d/05-cilium.conf.cilium_bak': 'legacy cilium',
     },
     'cilium_still_exclusive': START['cilium_still_exclusive'],
     'multus_absent': {

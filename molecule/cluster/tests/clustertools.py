@@ -62,7 +62,7 @@ def playbook(path: Path, *extra: str):
 
 
 def cilium_variant(variant: str) -> None:
-    """Recreate the Cilium stand-in as VARIANT (configmap or poststart)."""
+    """Recreate the lab Cilium as VARIANT (configmap or poststart)."""
     proc = playbook(REPO / "lab" / "cluster" / "cilium.yml", "-e", f"lab_cluster_cilium_variant={variant}")
     assert proc.returncode == 0, proc.stdout[-3000:]
 

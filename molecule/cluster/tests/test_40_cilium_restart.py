@@ -2,14 +2,17 @@
 # Copyright: (c) 2026, multihome.multus contributors
 """The guide's trap: a Cilium agent restarting in exclusive mode renames 00-multus.conf.
 
-The Cilium stand-in is recreated as the configmap variant (cni-exclusive "true",
+The lab's Cilium is recreated as the configmap variant (cni-exclusive "true",
 as a fresh Cilium >= 1.14 install or an upgrade that reset the value); its agent
-pods start on the nodes and rename every other CNI config to *.cilium_bak.
-A rerun of site.yml must repair it: exclusivity off, the agents restarted,
-00-multus.conf back, and new pods attached by Multus again.
+pods start on the nodes and, running Cilium's own CNI configuration manager,
+rename every other CNI config to *.cilium_bak, again at every change in
+/etc/cni/net.d. ONE run of site.yml must repair it: exclusivity off, the agents
+rolled out, then 00-multus.conf back (it stays), and new pods attached by Multus.
 """
 
 from __future__ import annotations
+
+import time
 
 from clustertools import NODES, api, cilium_variant, network_status, playbook, status_writers, wait_for
 from kubernetes import client
@@ -27,6 +30,15 @@ def test_restart_in_exclusive_mode_renames_multus_config():
         assert "00-multus.conf" not in in_node(node, LISTING).split()
 
 
+def test_exclusive_agent_keeps_renaming():
+    """Cilium >= 1.14 renames a config put back by hand at once, not only when it starts."""
+    node = NODES[0]
+    in_node(node, f"cp {CONF}.cilium_bak /tmp/mhm-multus-conf && mv /tmp/mhm-multus-conf {CONF}")
+    wait_for(f"the Cilium agent on {node} to rename the restored 00-multus.conf again",
+             lambda: "00-multus.conf" not in in_node(node, LISTING).split(), timeout=10, interval=0.2)
+    assert "00-multus.conf.cilium_bak" in in_node(node, LISTING).split()
+
+
 def test_rerun_repairs_it():
     with api() as k8s:
         core = client.CoreV1Api(k8s)
@@ -37,6 +49,8 @@ def test_rerun_repairs_it():
 
         repair = playbook(SITE)
         assert repair.returncode == 0, repair.stdout[-3000:]
+        # Still there a while later: no exclusive agent is left to rename it again.
+        time.sleep(3)
         for node in NODES:
             listing = in_node(node, LISTING).split()
             assert "00-multus.conf" in listing and "00-multus.conf.cilium_bak" not in listing, f"{node}: {listing}"
