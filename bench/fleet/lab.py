@@ -53,7 +53,7 @@ def down(count: int) -> None:
 
 def sshd_pid(count: int, name: str) -> int:
     for line in _labctl(count, 'env', name, capture=True).splitlines():
-        key, _, value = line.partition('=')
+        key, _sep, value = line.partition('=')
         if key == 'MHM_PID':
             return int(value.strip("'\""))
     raise RuntimeError(f'labctl env {name} printed no MHM_PID')

@@ -49,4 +49,4 @@ class Mirror:
         return len(self.requests)
 
     def fetches(self, name: str, since: int = 0) -> int:
-        return sum(1 for _, path in self.requests[since:] if path.rsplit('/', 1)[-1] == name)
+        return sum(1 for _client, path in self.requests[since:] if path.rsplit('/', 1)[-1] == name)

@@ -77,4 +77,3 @@ def count_trips(log: Path, addresses: dict[str, str]) -> dict[str, int]:
         if found:
             counts[addresses[found.group(1)]] += 1
     return counts
-

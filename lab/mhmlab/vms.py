@@ -151,8 +151,8 @@ def _ensure_key(plan: Plan, runner: Runner) -> None:
     key = key_path(plan)
     if not key.is_file():
         runner.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'mhm-vm-lab', '-f', key], timeout=30)
-    (state_dir(plan) / 'authorized_keys').write_text(key.with_suffix('.pub').read_text(encoding='ascii'),
-                                                      encoding='ascii')
+    public = key.with_suffix('.pub').read_text(encoding='ascii')
+    (state_dir(plan) / 'authorized_keys').write_text(public, encoding='ascii')
     (state_dir(plan) / 'ssh_config').write_text(ssh_config(plan), encoding='ascii')
 
 
