@@ -61,6 +61,10 @@ def fixture_world(tmp_path) -> dict[str, Any]:
     return {'root': tmp_path, 'host': host, 'expected': expected}
 
 
+def contents_and_modes(files: dict[str, tuple[bytes, int, int]]) -> dict[str, tuple[bytes, int]]:
+    return {name: (content, mode) for name, (content, mode, _inode) in files.items()}
+
+
 def run(ansible_runner, hosts: dict[str, dict[str, Any]], *args: str):
     result = ansible_runner('cni_plugins.yml', hosts, with_defaults=False, args=args)[0]
     return result, changed_per_host(result.stdout)
@@ -72,7 +76,7 @@ def test_first_run_installs_rerun_changes_nothing(ansible_runner, world):
     assert result.returncode == 0, result.stdout + result.stderr
     assert changed['fresh'] > 0
     first = node_files(world['root'] / 'fresh')
-    assert {name: (content, mode) for name, (content, mode, _) in first.items()} == {
+    assert contents_and_modes(first) == {
         name: (content, 0o755) for name, content in world['expected'].items()}
     record = (world['root'] / 'fresh' / 'record' / 'cni-plugins.yml').read_text(encoding='utf-8')
     assert sorted(re.search(r'"installed": \[([^]]*)\]', record).group(1).replace('"', '').split(', ')) == sorted(SELECTED)
@@ -87,7 +91,7 @@ def test_first_run_installs_rerun_changes_nothing(ansible_runner, world):
 
 def test_only_the_binaries_that_differ_are_copied(ansible_runner, world):
     hosts = {'drift': world['host']('drift')}
-    result, _ = run(ansible_runner, hosts)
+    result = run(ansible_runner, hosts)[0]
     assert result.returncode == 0, result.stdout + result.stderr
     bin_dir = world['root'] / 'drift' / 'bin'
     (bin_dir / 'macvlan').write_bytes(b'#!/bin/sh\n# tampered\n')
@@ -102,7 +106,7 @@ def test_only_the_binaries_that_differ_are_copied(ansible_runner, world):
     result, changed = run(ansible_runner, hosts)
     assert result.returncode == 0, result.stdout + result.stderr
     after = node_files(world['root'] / 'drift')
-    assert {name: (content, mode) for name, (content, mode, _) in after.items()} == {
+    assert contents_and_modes(after) == {
         name: (content, 0o755) for name, content in world['expected'].items()}
     assert after['ipvlan'][2] == before['ipvlan'][2], 'an unchanged binary was copied again'
     assert after['macvlan'][2] != before['macvlan'][2]
@@ -127,7 +131,7 @@ def test_a_distribution_plugin_is_kept_before_it_is_replaced(ansible_runner, wor
 
 def test_a_plugin_missing_from_the_archive_stops_before_any_change(ansible_runner, world):
     host = dict(world['host']('missing'), cni_plugins_binaries=['ipvlan', 'vrf'])
-    result, _ = run(ansible_runner, {'missing': host})
+    result = run(ansible_runner, {'missing': host})[0]
     assert result.returncode != 0
     text = ' '.join(result.stdout.split())
     assert 'missing: the containernetworking plugins archive v1.9.1 (amd64) has no vrf; nothing was installed.' in text
