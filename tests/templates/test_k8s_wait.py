@@ -164,10 +164,12 @@ def test_each_poll_prints_what_is_not_ready(run):
 
 
 def test_polls_are_delay_apart(run):
+    # Poll n (from 0) is due n * delay s after the start; a slow read may delay it, nothing brings it forward.
     _results, lines, _scripts = run
     seconds = [int(PREFIX.match(line)[3]) for line in lines['ready_on_the_third_poll']]
     assert len(seconds) == 3
-    assert all(later > earlier for earlier, later in zip(seconds, seconds[1:]))
+    assert all(shown >= poll * 1 for poll, shown in enumerate(seconds)), seconds
+    assert seconds == sorted(seconds)
 
 
 def test_timeout_fails_with_the_reasons_and_the_variable(run):
