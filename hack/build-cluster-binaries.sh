@@ -25,6 +25,9 @@ eout="$cache/etcd-$ETCD_VERSION"
 cout="$cache/cilium-$CILIUM_VERSION"
 clout="$cache/cilium-$CILIUM_LEGACY_VERSION"
 cilium_src="$(cd -- "$(dirname -- "$0")/../lab/cluster/cilium-cni-config" && pwd)"
+# The machine's Go toolchain, also when the caller's PATH lacks its directory (a CI job's minimal PATH).
+command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "build-cluster-binaries: no go on PATH nor in /usr/local/go/bin" >&2; exit 1; }
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 export GOPATH="${GOPATH:-$HOME/go}" GOCACHE="${GOCACHE:-$HOME/.cache/go-build}"
 
