@@ -67,8 +67,10 @@ class Cluster:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+        # No proxy from the environment: the component listens on loopback.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
         try:
-            with urllib.request.urlopen(f'https://{self.cp.address}:{port}/healthz', context=context, timeout=5):
+            with opener.open(f'https://{self.cp.address}:{port}/healthz', timeout=5):
                 return True
         except OSError:
             return False

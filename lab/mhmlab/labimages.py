@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -102,12 +101,12 @@ def install(source: Path | str, target: Path) -> None:
     target.chmod(0o755)
 
 
-def busybox_rootfs(root: Path) -> None:
+def busybox_rootfs(runner: Runner, root: Path) -> None:
     for sub in ('bin', 'etc', 'tmp', 'root'):
         (root / sub).mkdir(parents=True, exist_ok=True)
     (root / 'tmp').chmod(0o1777)
     install(BUSYBOX, root / 'bin' / 'busybox')
-    applets = subprocess.run([BUSYBOX, '--list'], capture_output=True, text=True, timeout=30, check=True).stdout.split()
+    applets = runner.output([BUSYBOX, '--list'], timeout=30).split()
     for applet in applets:
         link = root / 'bin' / applet
         if not os.path.lexists(link):
@@ -116,12 +115,11 @@ def busybox_rootfs(root: Path) -> None:
     (root / 'etc' / 'group').write_text('root:x:0:\n', encoding='utf-8')
 
 
-def host_binary(root: Path, *binaries: str) -> None:
+def host_binary(runner: Runner, root: Path, *binaries: str) -> None:
     """Host binaries with the shared libraries they load, at the same paths."""
     for binary in binaries:
         install(binary, root / binary.lstrip('/'))
-        ldd = subprocess.run(['ldd', binary], capture_output=True, text=True, timeout=30, check=True).stdout
-        for lib in re.findall(r'(/\S*)', ldd):
+        for lib in re.findall(r'(/\S*)', runner.output(['ldd', binary], timeout=30)):
             target = root / lib.lstrip('/')
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -160,14 +158,17 @@ class Maker:
         for name in ('multus', 'passthru'):
             install(bin_dir / name, root / 'usr' / 'src' / 'multus-cni' / 'bin' / name)
 
+    def fill_busybox(self, root: Path) -> None:
+        busybox_rootfs(self.runner, root)
+
     def fill_cilium(self, root: Path) -> None:
-        busybox_rootfs(root)
+        busybox_rootfs(self.runner, root)
         install(self.images.cilium_bin / 'cilium-cni-config', root / 'usr' / 'bin' / 'cilium-agent')
 
     def fill_cilium_legacy(self, root: Path) -> None:
         """Cilium < 1.14: the agent writes its CNI config once the release's postStart hook is done."""
         self.fill_cilium(root)
-        host_binary(root, *LEGACY_TOOLS)
+        host_binary(self.runner, root, *LEGACY_TOOLS)
         for name in ('cni-install.sh', 'cni-uninstall.sh'):
             install(self.images.cilium_legacy_bin / name, root / name)
         install(self.images.cilium_bin / 'cilium-cni-config', root / 'usr' / 'bin' / 'cilium-cni-config')
@@ -178,8 +179,8 @@ class Maker:
         if not os.access(images.multus_bin / 'passthru', os.X_OK):
             log('building the Multus binaries')
             self.build('multus', {'MULTUS_VERSION': images.multus_version})
-        self.make(BUSYBOX_IMAGE, [BUSYBOX], busybox_rootfs, '--cmd', json.dumps(['sh']))
-        self.make(PAUSE_IMAGE, [BUSYBOX], busybox_rootfs, '--entrypoint', json.dumps(['/bin/sh', '-c', PAUSE_SCRIPT]))
+        self.make(BUSYBOX_IMAGE, [BUSYBOX], self.fill_busybox, '--cmd', json.dumps(['sh']))
+        self.make(PAUSE_IMAGE, [BUSYBOX], self.fill_busybox, '--entrypoint', json.dumps(['/bin/sh', '-c', PAUSE_SCRIPT]))
         multus = [images.multus_bin / n for n in ('install_multus', 'thin_entrypoint', 'multus', 'passthru')]
         self.make(images.multus_image, multus, self.fill_multus, '--entrypoint', json.dumps(['/thin_entrypoint']))
         if not (os.access(images.cilium_bin / 'cilium-cni-config', os.X_OK)
