@@ -103,7 +103,7 @@ class Cluster:
         out = cp.admin_pki / cp.admin_user
         pki.sign_client(self.runner, cp.pki, out, f'/O=system:masters/CN={cp.admin_user}', days=365)
         tmp = cp.kubeconfig.with_name(f'{cp.kubeconfig.name}.tmp')
-        text = templates.render('admin-kubeconfig.yaml', name=cp.name, address=cp.address,
+        text = templates.render('admin-kubeconfig.yaml.in', name=cp.name, address=cp.address,
                                 apiserver_port=cp.apiserver_port, user=cp.admin_user,
                                 ca_data=pki.data(cp.pki / 'ca.crt'), cert_data=pki.data(out.with_suffix('.crt')),
                                 key_data=pki.data(out.with_suffix('.key')))

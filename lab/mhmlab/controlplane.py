@@ -154,11 +154,11 @@ class ControlPlane:
     # ------------------------------------------------------------ files
 
     def audit_policy_text(self) -> str:
-        return templates.render('audit-policy.yaml', admin_user=self.admin_user)
+        return templates.render('audit-policy.yaml.in', admin_user=self.admin_user)
 
     def kwok_config_text(self) -> str:
         return templates.render(
-            'kwokctl.yaml', address=self.address, audit_policy=self.audit_policy, kube_version=self.kube_version,
+            'kwokctl.yaml.in', address=self.address, audit_policy=self.audit_policy, kube_version=self.kube_version,
             etcd_version=self.etcd_version.removeprefix('v'), kube_bin=self.kube_bin, etcd_bin=self.etcd_bin,
             apiserver_port=self.apiserver_port, etcd_port=self.etcd_port, etcd_peer_port=self.etcd_peer_port,
             kcm_port=self.kcm_port, scheduler_port=self.scheduler_port, service_ip=self.service_ip,

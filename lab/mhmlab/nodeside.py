@@ -64,14 +64,14 @@ class NodeFiles:
         return self.dir / 'containerd.pid'
 
     def kubeconfig_text(self) -> str:
-        return templates.render('node-kubeconfig.yaml', cluster_pki=self.cp.pki, service_ip=self.cp.service_ip,
+        return templates.render('node-kubeconfig.yaml.in', cluster_pki=self.cp.pki, service_ip=self.cp.service_ip,
                                 service_port=self.cp.service_port, name=self.node.name, node_dir=self.dir)
 
     def containerd_text(self) -> str:
         return templates.render('containerd.toml', pause_image=PAUSE_IMAGE)
 
     def kubelet_text(self) -> str:
-        return templates.render('kubelet.yaml', address=self.node.mgmt.ip, port=self.plan.cluster.kubelet_port,
+        return templates.render('kubelet.yaml.in', address=self.node.mgmt.ip, port=self.plan.cluster.kubelet_port,
                                 cgroup=cgroup_name(self.plan, self.node), cluster_pki=self.cp.pki)
 
     def write(self, runner: Runner) -> None:
