@@ -28,14 +28,18 @@ LAB = Path(__file__).resolve().parents[1]
 SELF = LAB / 'cluster' / PROG
 BUILD = LAB.parent / 'hack' / 'build-cluster-binaries.sh'
 BUILD_WAIT = 3 * 3600
-USAGE = """clusterctl up          build or reuse the binaries, start etcd, kube-apiserver,
-                       kube-controller-manager and kube-scheduler, write the
-                       admin kubeconfig; a no-op when already healthy
-clusterctl down        stop every process and remove every file of the cluster;
-                       safe when half-made or already down
-clusterctl status      what is up (exit 0 healthy, 1 broken, 3 down)
-clusterctl kubeconfig  print the admin kubeconfig path (exit 1 when the cluster is down)
-clusterctl env         print KEY=value lines for the lab's other tools (addresses, paths)
+USAGE = """clusterctl: a real Kubernetes control plane on loopback for the lab, started
+and stopped by kwokctl's binary runtime from locally built binaries only.
+See lab/cluster/README.md.
+
+  clusterctl up          build or reuse the binaries, start etcd, kube-apiserver,
+                         kube-controller-manager and kube-scheduler, write the
+                         admin kubeconfig; a no-op when already healthy
+  clusterctl down        stop every process and remove every file of the cluster;
+                         safe when half-made or already down
+  clusterctl status      what is up (exit 0 healthy, 1 broken, 3 down)
+  clusterctl kubeconfig  print the admin kubeconfig path (exit 1 when the cluster is down)
+  clusterctl env         print KEY=value lines for the lab's other tools (addresses, paths)
 """
 
 

@@ -35,12 +35,17 @@ def stop(pid: int, prog: str) -> None:
     procs.stop([pid], prog=prog, wait=functools.partial(waits.until, steps=STOP_STEPS))
 
 
-def spawn(argv: list[str], log: Path) -> int:
-    """A daemon in a session of its own, output appended to log; its pid."""
+def spawn(argv: list[str], log: Path, pid_file: Path) -> subprocess.Popen:
+    """A daemon in a session of its own, output appended to log, its pid in pid_file.
+
+    Until it has exec'd, its command line is still ours: ask the returned child
+    (``poll()``) whether it exited, not daemon_pid.
+    """
     with open(log, 'a', encoding='utf-8') as out:
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,  # pylint: disable=consider-using-with
                                  stderr=subprocess.STDOUT, start_new_session=True)
-    return child.pid
+    pid_file.write_text(f'{child.pid}\n', encoding='utf-8')
+    return child
 
 
 def listening(runner: Runner, address: str, port: int) -> bool:
@@ -56,12 +61,11 @@ def start_service_proxy(runner: Runner, state: Path, python: Path, bridge: str, 
         return
     address, port = listen
     runner.ip('addr', 'replace', f'{address}/32', 'dev', bridge)
-    pid = spawn([str(python), str(SERVICE_PROXY), '--listen', f'{address}:{port}', '--target', target],
-                state / 'service-proxy.log')
-    pid_file.write_text(f'{pid}\n', encoding='utf-8')
+    child = spawn([str(python), str(SERVICE_PROXY), '--listen', f'{address}:{port}', '--target', target],
+                  state / 'service-proxy.log', pid_file)
 
     def up() -> bool:
-        if not daemon_pid(pid_file, SERVICE_PROXY.name):
+        if child.poll() is not None:
             raise RuntimeError(f'the service proxy exited; see {state}/service-proxy.log')
         return listening(runner, address, port)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,13 +25,19 @@ from mhmlab.plan import Node, Plan
 from mhmlab.runner import CommandError, Runner
 
 PROG = 'kubeletctl'
-USAGE = """kubeletctl up [NODE...]    (default node1 node2) build the lab images if
-                           needed, start the ClusterIP proxy, then on each
-                           node containerd and kubelet; wait for Ready
-kubeletctl down [NODE...]  (default every node) stop kubelet, every pod
-                           container and containerd; remove the cgroups;
-                           with no node left, the proxy and host changes too
-kubeletctl status          exit 0 when every started node runs, 3 none
+USAGE = """kubeletctl: make the namespace nodes of lab/labctl real nodes of the lab
+cluster (lab/cluster/clusterctl): containerd (Debian, with runc) and a kubelet
+built from the Kubernetes Go modules run inside each node's namespaces.
+
+  kubeletctl up [NODE...]    (default node1 node2) build the lab images if
+                             needed, start the ClusterIP proxy, then on each
+                             node containerd and kubelet; wait for Ready
+  kubeletctl down [NODE...]  (default every node) stop kubelet, every pod
+                             container and containerd; remove the cgroups;
+                             with no node left, the proxy and host changes too
+  kubeletctl status          exit 0 when every started node runs, 3 none
+
+Bring it up after `labctl up` and `clusterctl up`; take it down before them.
 """
 SOCKET_WAIT = 30
 
@@ -53,6 +60,8 @@ class Kubelets:
         self.lab = Lab(plan, self.runner)
         self.images = labimages.Images(plan, self.environ)
         self.state = Path(plan.cache) / 'kubelet'
+        # The kubelets this run started, by node (a fresh child has not exec'd yet: poll it).
+        self.children: dict[str, subprocess.Popen] = {}
 
     @property
     def kubelet(self) -> Path:
@@ -105,12 +114,11 @@ class Kubelets:
         enter = nodeside.nsenter(pid)
 
         log(f'{node.name}: starting containerd')
-        pid = hostside.spawn([*enter, 'containerd', '--config', str(files.containerd_config)],
-                             files.dir / 'containerd.log')
-        files.containerd_pid.write_text(f'{pid}\n', encoding='utf-8')
+        containerd = hostside.spawn([*enter, 'containerd', '--config', str(files.containerd_config)],
+                                    files.dir / 'containerd.log', files.containerd_pid)
 
         def answers() -> bool:
-            if not hostside.daemon_pid(files.containerd_pid, str(files.containerd_config)):
+            if containerd.poll() is not None:
                 raise KubeletError(f'{node.name}: containerd exited; see {files.dir}/containerd.log')
             return self.runner.run([*enter, 'ctr', '--timeout', '2s', 'version'], timeout=10, check=False).returncode == 0
 
@@ -127,14 +135,18 @@ class Kubelets:
         log(f'{node.name}: starting kubelet ({version})')
         argv = [*enter, str(self.kubelet), '--config', str(files.kubelet_config), '--kubeconfig', str(files.kubeconfig),
                 '--hostname-override', node.name, '--node-ip', str(node.mgmt.ip), '--v=1']
-        pid = hostside.spawn(argv, files.dir / 'kubelet.log')
-        files.kubelet_pid.write_text(f'{pid}\n', encoding='utf-8')
+        self.children[node.name] = hostside.spawn(argv, files.dir / 'kubelet.log', files.kubelet_pid)
 
     def wait_ready(self, node: Node, seconds: int) -> None:
         files = self.files(node)
 
         def ready() -> bool:
-            if not hostside.daemon_pid(files.kubelet_pid, str(files.kubelet_config)):
+            child = self.children.get(node.name)
+            if child:
+                gone = child.poll() is not None
+            else:
+                gone = not hostside.daemon_pid(files.kubelet_pid, str(files.kubelet_config))
+            if gone:
                 raise KubeletError(f'{node.name}: kubelet exited; see {files.dir}/kubelet.log')
             return self.ready(node.name)
 

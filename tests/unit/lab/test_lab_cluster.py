@@ -64,7 +64,7 @@ def test_status_and_kubeconfig_of_a_cluster_that_is_down(tmp_path, capsys, monke
 
 def test_usage(capsys):
     assert cli.main(['cluster', 'bogus']) == 2
-    assert capsys.readouterr().err.startswith('clusterctl up ')
+    assert '  clusterctl up ' in capsys.readouterr().err
     assert cli.main(['cluster', '--help']) == 0
     assert 'clusterctl env ' in capsys.readouterr().out
 
