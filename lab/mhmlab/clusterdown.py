@@ -17,7 +17,7 @@ import shutil
 import sys
 from collections.abc import Iterable
 
-from mhmlab import procs, waits
+from mhmlab import hostside, procs, waits
 from mhmlab.controlplane import COMPONENTS, ControlPlane
 from mhmlab.runner import Runner
 
@@ -82,7 +82,7 @@ def relay(*texts: str) -> None:
 
 
 def port_in_use(runner: Runner, port: int) -> bool:
-    return bool(runner.run(['ss', '-Hltn', f'sport = :{port}'], timeout=10, check=False).stdout.strip())
+    return bool(hostside.listeners(runner, port).strip())
 
 
 def down(host: Host, cp: ControlPlane) -> None:

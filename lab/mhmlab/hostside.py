@@ -48,9 +48,13 @@ def spawn(argv: list[str], log: Path, pid_file: Path) -> subprocess.Popen:
     return child
 
 
+def listeners(runner: Runner, port: int) -> str:
+    """``ss``'s lines of the TCP listeners on port (empty when none)."""
+    return runner.run(['ss', '-Hltn', f'sport = :{port}'], timeout=10, check=False).stdout
+
+
 def listening(runner: Runner, address: str, port: int) -> bool:
-    out = runner.run(['ss', '-Hltn', f'sport = :{port}'], timeout=10, check=False).stdout
-    return f'{address}:{port}' in out
+    return f'{address}:{port}' in listeners(runner, port)
 
 
 def start_service_proxy(runner: Runner, state: Path, python: Path, bridge: str, listen: tuple[str, int],
