@@ -70,3 +70,23 @@ def sweep(pattern: str, stop: Callable[[Iterable[int]], object], root: Path = Pa
     if left:
         print(f'{prog}: warning: cgroups left: {" ".join(map(str, left))}', file=sys.stderr)
     return left
+
+
+def v1_hierarchies(root: Path = Path(CGROUP_ROOT)) -> list[Path]:
+    """The cgroup v1 hierarchies (not the aliases, not a v2 tree) the kubelets' cgroupfs driver uses."""
+    try:
+        found = sorted(root.iterdir())
+    except OSError:
+        return []
+    return [d for d in found if d.is_dir() and not d.is_symlink() and (d / 'cgroup.procs').exists()
+            and not (d / 'cgroup.controllers').exists()]
+
+
+def make_root(name: str, root: Path = Path(CGROUP_ROOT)) -> None:
+    """A kubelet's cgroup root ``/NAME`` in every hierarchy, with cpuset's cpus and mems of the parent."""
+    for hierarchy in v1_hierarchies(root):
+        own = hierarchy / name
+        own.mkdir(exist_ok=True)
+        for key in ('cpuset.cpus', 'cpuset.mems'):
+            if (hierarchy / key).exists():
+                (own / key).write_text((hierarchy / key).read_text(encoding='utf-8'), encoding='utf-8')

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
 """The command line: ``python -m mhmlab plan {env,shell,nodes}``, ``inventory write [--check]`` and
-``nodes up|add|remove|down|status|env|exec|ssh|sweep-cgroups`` (lab/labctl)."""
+``nodes up|add|remove|down|status|env|exec|ssh|sweep-cgroups`` (lab/labctl), ``cluster ...``
+(lab/cluster/clusterctl) and ``kubelets ...`` (lab/cluster/kubeletctl)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,18 @@ def cmd_nodes(args: argparse.Namespace) -> int:
     from mhmlab import nodes  # pylint: disable=import-outside-toplevel
 
     return nodes.run(args.command, args.args, _plan(args))
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    from mhmlab import cluster  # pylint: disable=import-outside-toplevel
+
+    return cluster.run(args.args, _plan(args))
+
+
+def cmd_kubelets(args: argparse.Namespace) -> int:
+    from mhmlab import kubelets  # pylint: disable=import-outside-toplevel
+
+    return kubelets.run(args.args, _plan(args))
 
 
 NODES_COMMANDS = {
@@ -145,6 +158,12 @@ def parser() -> argparse.ArgumentParser:
     nodes.add_argument('command', choices=[*NODES_COMMANDS, '__boot'], metavar='COMMAND')
     nodes.add_argument('args', nargs=argparse.REMAINDER, metavar='ARG')
     nodes.set_defaults(func=cmd_nodes)
+    for name, text, func in (
+            ('cluster', 'the lab cluster: control plane on loopback (lab/cluster/clusterctl)', cmd_cluster),
+            ('kubelets', "containerd and kubelet in the lab's nodes (lab/cluster/kubeletctl)", cmd_kubelets)):
+        group = groups.add_parser(name, help=text, add_help=False)
+        group.add_argument('args', nargs=argparse.REMAINDER, metavar='ARG')
+        group.set_defaults(func=func)
     vm_group = groups.add_parser('vms', help='VM workers (QEMU TCG, Debian kernel) on the VPC stand-in')
     vm_cmds = vm_group.add_subparsers(dest='command', required=True)
     vm_cmds.add_parser('kernel', help="fetch Debian's kernel and build the initramfs (once)").set_defaults(
@@ -163,7 +182,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    top = parser()
+    args, extra = top.parse_known_args(argv)
+    if extra:
+        if args.func not in (cmd_cluster, cmd_kubelets):
+            top.error(f'unrecognized arguments: {" ".join(extra)}')
+        # `clusterctl --help`: an option before the command, which REMAINDER does not take.
+        args.args = extra + args.args
     try:
         return args.func(args)
     except (lab_plan.PlanError, RuntimeError, OSError) as exc:

@@ -4,11 +4,11 @@
 
 ``plan env NODE`` prints the keys of ``labctl env NODE`` that are pure plan
 (no pid, no path of a running lab), same names, same values. ``plan shell``
-prints ``readonly PLAN_*`` lines for clusterctl, kubeletctl and
-hack/build-cluster-binaries.sh, which ``eval`` them instead of repeating the
-constants (labctl is ``python -m mhmlab nodes``, which reads the plan itself).
-The ``PLAN_`` prefix keeps them apart from the ``MHM_*`` keys of ``labctl env``/``clusterctl env`` and from the ``MHM_CLUSTER_*``
-overrides, which the scripts keep reading from the environment.
+prints ``readonly PLAN_*`` lines for hack/build-cluster-binaries.sh, the one
+bash tool left, which ``eval``s them instead of repeating the versions
+(labctl, clusterctl and kubeletctl are ``python -m mhmlab nodes|cluster|kubelets``,
+which read the plan itself). The ``PLAN_`` prefix keeps them apart from the
+``*_VERSION`` overrides the script keeps reading from the environment.
 """
 
 from __future__ import annotations
@@ -42,30 +42,15 @@ def env_lines(plan: Plan, node: Node) -> Iterator[str]:
 
 
 def shell_items(plan: Plan) -> list[tuple[str, object]]:
-    """(name, value) of every constant the bash tools (clusterctl, kubeletctl, the binaries' build) read."""
-    cluster, versions = plan.cluster, plan.versions
+    """(name, value) of every constant hack/build-cluster-binaries.sh reads: the versions it builds."""
+    versions = plan.versions
     return [
-        ('PLAN_DEFAULT_NODES', plan.default_nodes),
         ('PLAN_KUBE_VERSION', versions.kube),
         ('PLAN_MULTUS_VERSION', versions.multus),
         ('PLAN_KWOK_VERSION', versions.kwok),
         ('PLAN_ETCD_VERSION', versions.etcd),
         ('PLAN_CILIUM_VERSION', versions.cilium),
         ('PLAN_CILIUM_LEGACY_VERSION', versions.cilium_legacy),
-        ('PLAN_CLUSTER_NAME', cluster.name),
-        ('PLAN_CLUSTER_ADDR', str(cluster.address)),
-        ('PLAN_CLUSTER_APISERVER_PORT', cluster.apiserver_port),
-        ('PLAN_CLUSTER_ETCD_PORT', cluster.etcd_port),
-        ('PLAN_CLUSTER_ETCD_PEER_PORT', cluster.etcd_peer_port),
-        ('PLAN_CLUSTER_KCM_PORT', cluster.kcm_port),
-        ('PLAN_CLUSTER_SCHEDULER_PORT', cluster.scheduler_port),
-        ('PLAN_CLUSTER_ADMIN_USER', cluster.admin_user),
-        ('PLAN_SERVICE_CIDR', str(cluster.service_network)),
-        ('PLAN_SERVICE_IP', str(cluster.service_ip)),
-        ('PLAN_SERVICE_PORT', cluster.service_port),
-        ('PLAN_ADVERTISE_ADDRESS', str(cluster.advertise_address)),
-        ('PLAN_KUBELET_PORT', cluster.kubelet_port),
-        ('PLAN_MULTUS_REGISTRY', cluster.multus_registry),
     ]
 
 

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
-"""Config files of the lab, rendered from ``mhmlab/templates/`` with string.Template (stdlib only)."""
+"""Config files of the lab, rendered from ``mhmlab/templates/`` with string.Template (stdlib only).
+
+YAML templates end in ``.in``: a ``${key}`` inside a flow collection is no YAML until rendered.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
-"""Bounded waits: at most STEPS polls, STEP seconds apart (10 s), each probe quick by itself."""
+"""Bounded waits: at most STEPS polls, STEP seconds apart (10 s), or polls until a deadline; each probe quick by itself."""
 
 from __future__ import annotations
 
@@ -21,3 +21,16 @@ def until(what: str, probe: Callable[[], object], *, steps: int = STEPS, step: f
         sleep(step)
     print(f'{prog}: timed out waiting for {what}', file=sys.stderr)
     return False
+
+
+def within(what: str, probe: Callable[[], object], seconds: float, *, step: float = 1.0,
+           clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+           prog: str = 'mhmlab') -> bool:
+    """Poll ``probe`` until it returns a true value or ``seconds`` have passed (each probe limits its own time)."""
+    deadline = clock() + seconds
+    while not probe():
+        if clock() >= deadline:
+            print(f'{prog}: timed out after {seconds:g}s waiting for {what}', file=sys.stderr)
+            return False
+        sleep(step)
+    return True

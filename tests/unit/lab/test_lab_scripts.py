@@ -11,9 +11,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 # Bash tools that still eval the plan.
-SCRIPTS = ['lab/cluster/clusterctl', 'lab/cluster/kubeletctl', 'hack/build-cluster-binaries.sh']
+SCRIPTS = ['hack/build-cluster-binaries.sh']
 # Entry points over the package: a few lines that exec `python3 -m mhmlab GROUP`.
-ENTRY_POINTS = {'lab/labctl': 'nodes'}
+ENTRY_POINTS = {'lab/labctl': 'nodes', 'lab/cluster/clusterctl': 'cluster', 'lab/cluster/kubeletctl': 'kubelets'}
 MODULES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / 'lab' / 'mhmlab').rglob('*')
                  if p.is_file() and p.name != 'plan.py' and p.suffix != '.pyc')
 LITERAL = re.compile(r'198\.1[89]\.|\b18080\b|\b1644[3]\b|\b10250\b|v4\.3\.0|1\.36\.3')

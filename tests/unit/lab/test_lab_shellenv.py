@@ -16,7 +16,8 @@ from mhmlab import cli
 from mhmlab import plan as lab_plan
 from mhmlab import shellenv
 
-LAB = Path(__file__).resolve().parents[3] / 'lab'
+REPO = Path(__file__).resolve().parents[3]
+LAB = REPO / 'lab'
 BASH = shutil.which('bash')
 
 
@@ -57,21 +58,22 @@ def test_shell_evals_in_bash_as_readonly():
 set -euo pipefail
 plan=$(python3 -m mhmlab plan shell)
 eval "$plan"
-printf '%s\n' "${PLAN_DEFAULT_NODES[*]}" "${PLAN_DEFAULT_NODES[1]}" "$PLAN_CLUSTER_NAME" "$PLAN_SERVICE_IP" \
-  "$PLAN_ADVERTISE_ADDRESS" "$PLAN_CLUSTER_APISERVER_PORT" "$PLAN_MULTUS_VERSION"
-( PLAN_SERVICE_IP=x ) 2>/dev/null && echo writable || echo readonly
+printf '%s\n' "$PLAN_KUBE_VERSION" "$PLAN_MULTUS_VERSION" "$PLAN_CILIUM_LEGACY_VERSION"
+( PLAN_KUBE_VERSION=x ) 2>/dev/null && echo writable || echo readonly
 '''
     env = {**os.environ, 'PYTHONPATH': str(LAB), 'PYTHONDONTWRITEBYTECODE': '1'}
     env['PATH'] = f'{Path(sys.executable).parent}{os.pathsep}{env["PATH"]}'
     done = subprocess.run([BASH, '-c', script], capture_output=True, text=True, timeout=60, check=False, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        'node1 node2', 'node2', 'mhm-lab', '198.18.96.1', '198.18.0.1', '16443', 'v4.3.0', 'readonly']
+        '1.36.3', 'v4.3.0', 'v1.13.18', 'readonly']
 
 
 def test_shell_has_only_what_the_bash_tools_read():
     names = [item[0] for item in shellenv.shell_items(lab_plan.build())]
-    assert 'PLAN_MGMT_IP' not in names and 'PLAN_MIRROR_PORT' not in names
+    assert 'PLAN_MGMT_IP' not in names and 'PLAN_SERVICE_IP' not in names
+    script = (REPO / 'hack' / 'build-cluster-binaries.sh').read_text(encoding='utf-8')
+    assert all(f'${name}' in script for name in names)
     assert len(names) == len(set(names))
 
 
