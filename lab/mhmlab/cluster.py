@@ -20,13 +20,12 @@ from pathlib import Path
 
 from mhmlab import clusterdown, pki, templates, waits
 from mhmlab.clusterdown import PROG, log, port_in_use, relay
-from mhmlab.controlplane import COMPONENTS, ControlPlane
+from mhmlab.controlplane import BUILD, COMPONENTS, ControlPlane
 from mhmlab.plan import Plan
 from mhmlab.runner import CommandError, Runner
 
 LAB = Path(__file__).resolve().parents[1]
 SELF = LAB / 'cluster' / PROG
-BUILD = LAB.parent / 'hack' / 'build-cluster-binaries.sh'
 BUILD_WAIT = 3 * 3600
 USAGE = """clusterctl: a real Kubernetes control plane on loopback for the lab, started
 and stopped by kwokctl's binary runtime from locally built binaries only.

@@ -18,6 +18,15 @@ from pathlib import Path
 from mhmlab import procs, templates
 from mhmlab.plan import Plan
 
+# Builds every binary under cluster_bin() from its Go module (only the first run pays).
+BUILD = Path(__file__).resolve().parents[2] / 'hack' / 'build-cluster-binaries.sh'
+
+
+def cluster_bin(cache: Path, name: str) -> Path:
+    """Where BUILD puts one component's binaries, e.g. ``k8s-v<version>``."""
+    return cache / 'cluster-bin' / name
+
+
 COMPONENTS = ('etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler')
 KUBE_BINARIES = ('kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kubectl')
 
@@ -79,15 +88,15 @@ class ControlPlane:
 
     @property
     def kube_bin(self) -> Path:
-        return self.cache / 'cluster-bin' / f'k8s-v{self.kube_version}'
+        return cluster_bin(self.cache, f'k8s-v{self.kube_version}')
 
     @property
     def kwok_bin(self) -> Path:
-        return self.cache / 'cluster-bin' / f'kwok-{self.kwok_version}'
+        return cluster_bin(self.cache, f'kwok-{self.kwok_version}')
 
     @property
     def etcd_bin(self) -> Path:
-        return self.cache / 'cluster-bin' / f'etcd-{self.etcd_version}'
+        return cluster_bin(self.cache, f'etcd-{self.etcd_version}')
 
     @property
     def kwokctl(self) -> Path:

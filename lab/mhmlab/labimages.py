@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from mhmlab.controlplane import BUILD, cluster_bin
 from mhmlab.plan import Plan
 from mhmlab.runner import Runner
 
@@ -28,7 +29,6 @@ PROG = 'kubeletctl'
 LAB = Path(__file__).resolve().parents[1]
 CLUSTER_DIR = LAB / 'cluster'
 IMAGE_ARCHIVE = CLUSTER_DIR / 'image_archive.py'
-BUILD = LAB.parent / 'hack' / 'build-cluster-binaries.sh'
 BUSYBOX = '/bin/busybox'
 BUSYBOX_IMAGE = 'docker.io/library/busybox:1.36.1'
 PAUSE_IMAGE = 'registry.k8s.io/pause:3.10'
@@ -67,7 +67,7 @@ class Images:
 
     @property
     def multus_bin(self) -> Path:
-        return self.cache / 'cluster-bin' / f'multus-{self.multus_version}'
+        return cluster_bin(self.cache, f'multus-{self.multus_version}')
 
     @property
     def multus_image(self) -> str:
@@ -76,11 +76,11 @@ class Images:
 
     @property
     def cilium_bin(self) -> Path:
-        return self.cache / 'cluster-bin' / f'cilium-{self.plan.versions.cilium}'
+        return cluster_bin(self.cache, f'cilium-{self.plan.versions.cilium}')
 
     @property
     def cilium_legacy_bin(self) -> Path:
-        return self.cache / 'cluster-bin' / f'cilium-{self.plan.versions.cilium_legacy}'
+        return cluster_bin(self.cache, f'cilium-{self.plan.versions.cilium_legacy}')
 
     def archive(self, ref: str) -> Path:
         return self.dir / f'{re.sub("[/:@]", "_", ref)}.tar'
