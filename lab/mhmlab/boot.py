@@ -20,7 +20,7 @@ import signal
 from pathlib import Path
 
 from mhmlab import mounts, procs, sshd
-from mhmlab.plan import Node, Plan
+from mhmlab.plan import Node, Plan, Vm
 from mhmlab.runner import Runner
 from mhmlab.state import State
 
@@ -45,7 +45,7 @@ class BootError(RuntimeError):
     """Not inside a node's own namespaces: nothing is mounted."""
 
 
-def conflist(plan: Plan, node: Node) -> str:
+def conflist(plan: Plan, node: Node | Vm) -> str:
     """Cilium's CNI config, as on a Cilium node: host-local IPAM from the node's pod CIDR."""
     ipam = {'type': 'host-local', 'ranges': [[{'subnet': str(node.pod_cidr)}]], 'routes': [{'dst': str(plan.pod_network)}]}
     return json.dumps({'cniVersion': '0.3.1', 'name': 'cilium', 'plugins': [{'type': 'cilium-cni', 'ipam': ipam}]},

@@ -124,6 +124,26 @@ def cmd_vms_ssh(args: argparse.Namespace) -> int:
     return 1  # pragma: no cover
 
 
+def _vm_kubelet():
+    from mhmlab import vmkubelet  # pylint: disable=import-outside-toplevel
+
+    return vmkubelet.VmKubelet(_vms_plan())
+
+
+def cmd_vms_nodes(_args: argparse.Namespace) -> int:
+    _vm_kubelet().register_nodes()
+    return 0
+
+
+def cmd_vms_daemonset(args: argparse.Namespace) -> int:
+    return _vm_kubelet().run_daemonset(args.namespace, args.name)
+
+
+def cmd_vms_pod(args: argparse.Namespace) -> int:
+    kubelet = _vm_kubelet()
+    return kubelet.pod(args.action, kubelet.plan.vm.vm(args.vm), args.namespace, args.name)
+
+
 def cmd_vms_switch(_args: argparse.Namespace) -> int:
     from mhmlab import vpcswitch  # pylint: disable=import-outside-toplevel
 
@@ -178,6 +198,18 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument('command', nargs=argparse.REMAINDER)
         cmd.set_defaults(func=cmd_vms_ssh)
     vm_cmds.add_parser('switch', help='the VPC stand-in (started by up)').set_defaults(func=cmd_vms_switch)
+    vm_cmds.add_parser('nodes', help='register the VMs as Nodes of the lab cluster (kubelet stand-in)').set_defaults(
+        func=cmd_vms_nodes)
+    daemonset = vm_cmds.add_parser('daemonset', help="run a DaemonSet's pod in every VM from its spec (kubelet stand-in)")
+    daemonset.add_argument('namespace')
+    daemonset.add_argument('name')
+    daemonset.set_defaults(func=cmd_vms_daemonset)
+    pod = vm_cmds.add_parser('pod', help="CNI ADD/DEL of a pod's sandbox in a VM (container runtime stand-in)")
+    pod.add_argument('action', choices=('add', 'del'))
+    pod.add_argument('vm')
+    pod.add_argument('namespace')
+    pod.add_argument('name')
+    pod.set_defaults(func=cmd_vms_pod)
     return top
 
 

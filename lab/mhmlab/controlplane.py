@@ -52,6 +52,8 @@ class ControlPlane:
     service_cidr: str
     service_ip: str
     service_port: int
+    # Also in the serving certificate: where the VM workers reach the API server (plan.Vm.api_address).
+    vm_api_addresses: tuple[str, ...]
     advertise_address: str
     admin_user: str
     wait_up: int
@@ -75,6 +77,7 @@ class ControlPlane:
             service_cidr=str(cluster.service_network),
             service_ip=str(cluster.service_ip),
             service_port=cluster.service_port,
+            vm_api_addresses=tuple(str(vm.api_address) for vm in plan.vm.vms),
             advertise_address=_env(environ, 'MHM_CLUSTER_ADVERTISE_ADDRESS', cluster.advertise_address),
             admin_user=cluster.admin_user,
             wait_up=int(_env(environ, 'MHM_CLUSTER_WAIT', 180)),
@@ -170,8 +173,9 @@ class ControlPlane:
             'kwokctl.yaml.in', address=self.address, audit_policy=self.audit_policy, kube_version=self.kube_version,
             etcd_version=self.etcd_version.removeprefix('v'), kube_bin=self.kube_bin, etcd_bin=self.etcd_bin,
             apiserver_port=self.apiserver_port, etcd_port=self.etcd_port, etcd_peer_port=self.etcd_peer_port,
-            kcm_port=self.kcm_port, scheduler_port=self.scheduler_port, service_ip=self.service_ip,
-            service_cidr=self.service_cidr, advertise_address=self.advertise_address, cluster_pki=self.pki)
+            kcm_port=self.kcm_port, scheduler_port=self.scheduler_port,
+            cert_sans=', '.join((self.service_ip, *self.vm_api_addresses)), service_cidr=self.service_cidr,
+            advertise_address=self.advertise_address, cluster_pki=self.pki)
 
     def env_items(self) -> list[tuple[str, str]]:
         """``clusterctl env``: what the lab's other tools need to join nodes."""

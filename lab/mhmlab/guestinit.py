@@ -6,7 +6,8 @@ The initramfs (vmkernel.py) has mounted the host's root read-only under a tmpfs
 overlay and moved /proc, /sys and /dev into it. This sets up what a booted
 worker has: private /run and /tmp, its hostname, eth0 (QEMU user networking)
 and eth1 (the VPC) found by their MAC addresses, eth1 with ONLY its primary
-address, and sshd with its own host key; then it reaps orphans forever.
+address, its own (empty) CNI directories seeded like a Cilium node's, and sshd
+with its own host key; then it reaps orphans forever.
 ``STATE_DIR/guest.json`` (written by ``vms up`` on the host, read over 9p) holds
 the values. Stdlib only: it runs before anything else in the guest.
 """
@@ -25,6 +26,8 @@ IP = '/usr/sbin/ip'
 SSHD_DIR = '/run/mhm-sshd'
 # Written by `vms up` into the VM's state directory; sshd_config names them below SSHD_DIR.
 SSHD_FILES = ('sshd_config', 'ssh_host_ed25519_key', 'authorized_keys')
+# The node's own CNI state, not the host's (the root file system is the host's).
+PRIVATE_DIRS = ('/etc/cni', '/opt/cni/bin')
 
 
 def log(message: str) -> None:
@@ -48,6 +51,19 @@ def link_by_mac(mac: str) -> str:
     raise RuntimeError(f'no interface with MAC {mac}')
 
 
+def seed_cni(conf: dict) -> None:
+    for path in PRIVATE_DIRS:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        run('/bin/mount', '-t', 'tmpfs', '-o', 'mode=0755', 'mhm-cni', path)
+    for target, source in conf['seed_binaries'].items():
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o755)
+    for target, text in conf['seed_files'].items():
+        os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+        with open(target, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+
+
 def setup(state: str, conf: dict) -> None:
     run('/bin/mount', '-t', 'tmpfs', '-o', 'mode=0755,nosuid,nodev', 'run', '/run')
     run('/bin/mount', '-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'tmp', '/tmp')
@@ -61,6 +77,7 @@ def setup(state: str, conf: dict) -> None:
         shutil.copyfile(os.path.join(state, name), os.path.join(SSHD_DIR, name))
         os.chmod(os.path.join(SSHD_DIR, name), 0o600)
     run('/bin/mount', '-t', 'tmpfs', '-o', 'mode=0700', 'root', '/root')
+    seed_cni(conf)
     socket.sethostname(conf['hostname'])
     with open('/etc/hostname', 'w', encoding='ascii') as handle:
         handle.write(conf['hostname'] + '\n')

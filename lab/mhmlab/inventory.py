@@ -6,7 +6,8 @@ Files: ``inventories/lab/hosts.yml`` (node1, node2 and the group's connection
 settings), ``inventories/lab/new-worker.cfg`` (new-worker, INI), the group vars
 of ``multus_workers`` (the mirror) and of ``multus_controller`` (kubeconfig,
 context, Multus registry), and the links of ``inventories/lab-cluster`` to
-the shared ones. Paths are below the default cache (``~/.cache/multihome-multus``),
+the shared ones; for the VM world ``inventories/lab-vm`` (the VMs, their group
+vars, the controller's, and a link to the shared controller host). Paths are below the default cache (``~/.cache/multihome-multus``),
 whatever MULTIHOME_CACHE says: the committed files must not depend on who
 wrote them. ``--check`` writes nothing and lists what differs.
 """
@@ -176,6 +177,21 @@ def vm_workers_vars(plan: Plan) -> str:
     ])
 
 
+def vm_controller_vars(plan: Plan) -> str:
+    return _yaml([
+        ('Cluster side of the VM world: the lab control plane (`python -m mhmlab cluster up`), whose API server the\n'
+         'VMs reach at their api_address. The VMs run no kubelet: the lab runs the Multus DaemonSet\'s pod and the\n'
+         'pod sandboxes in them (`python -m mhmlab vms daemonset|pod`, lab/README.md).',
+         {'multihome_multus_kubeconfig': f'{VM_CACHE}/cluster/kubeconfig', 'multihome_multus_context': plan.cluster.name}),
+        ('The NetworkAttachmentDefinitions are the ones the workers write node files for.',
+         {'network_attachments_list': f"{{{{ hostvars[groups['{WORKERS}'] | first]['network_attachments_list'] }}}}"}),
+        ('No kubelet would run the verification pods; the VM scenario\'s tests attach pods through the stand-in.',
+         {'multihome_multus_verify': False}),
+        ('The image name of the lab\'s Multus archive, which the stand-in unpacks in the VMs.',
+         {'multus_image_registry': plan.cluster.multus_registry}),
+    ])
+
+
 def files(plan: Plan) -> dict[str, str]:
     """Path below the repository -> content."""
     return {
@@ -185,6 +201,7 @@ def files(plan: Plan) -> dict[str, str]:
         'inventories/lab-cluster/group_vars/multus_controller.yml': controller_vars(plan),
         'inventories/lab-vm/hosts.yml': vm_hosts_yml(plan),
         f'inventories/lab-vm/group_vars/{WORKERS}.yml': vm_workers_vars(plan),
+        'inventories/lab-vm/group_vars/multus_controller.yml': vm_controller_vars(plan),
     }
 
 
@@ -193,6 +210,7 @@ def links() -> dict[str, str]:
     return {
         'inventories/lab-cluster/hosts.yml': '../lab/hosts.yml',
         f'inventories/lab-cluster/group_vars/{WORKERS}.yml': f'../../lab/group_vars/{WORKERS}.yml',
+        'inventories/lab-vm/controller.yml': '../lab-cluster/controller.yml',
     }
 
 

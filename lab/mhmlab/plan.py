@@ -236,6 +236,8 @@ class Vm:
     ssh_port: int
     eth1: ipaddress.IPv4Interface
     secondaries: tuple[ipaddress.IPv4Interface, ...]
+    # The lab's Cilium stand-in on the VM (its 05-cilium.conflist) hands out pod eth0 addresses from here.
+    pod_cidr: ipaddress.IPv4Network
 
     @property
     def guest_address(self) -> ipaddress.IPv4Interface:
@@ -246,6 +248,15 @@ class Vm:
     def host_address(self) -> ipaddress.IPv4Address:
         """The host as the guest sees it on the user network (QEMU's default offset)."""
         return self.user_network[2]
+
+    @property
+    def api_address(self) -> ipaddress.IPv4Address:
+        """Where the guest reaches the lab API server: QEMU forwards it to the control plane on the host.
+
+        The guest's stand-in for the ``kubernetes`` Service's ClusterIP (no kube-proxy runs in the VM);
+        the API server's serving certificate names it.
+        """
+        return self.user_network[10]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -264,6 +275,8 @@ class VmWorld:
     switch_port: int
     fabric_mac: str = '02:6d:68:6d:ff:ff'
     address: ipaddress.IPv4Address = ipaddress.IPv4Address('127.0.0.1')
+    # The port of every VM's api_address, as the `kubernetes` Service's.
+    api_port: int = 443
     memory_mib: int = 1024
     # The Debian package whose dependency names the kernel to fetch.
     kernel_package: str = 'linux-image-amd64'
@@ -283,6 +296,8 @@ class VmWorld:
 
 VM_NAMES = ('vm1', 'vm2')
 VM_USER_NETWORKS = ipaddress.IPv4Network('198.18.64.0/18')
+# The top of the pod network, above every namespace node's pod CIDR (at most 90 nodes).
+VM_POD_NETWORKS = ipaddress.IPv4Network('198.18.224.0/19')
 VPC_NETWORK = ipaddress.IPv4Network('198.19.32.0/24')
 VM_SSH_PORT_BASE = 18220
 VPC_PORT_BASE = 18230  # the switch; VM N's eth1 is VPC_PORT_BASE + N
@@ -303,6 +318,7 @@ def make_vm(index: int, network: ipaddress.IPv4Network = VPC_NETWORK) -> Vm:
         ssh_port=VM_SSH_PORT_BASE + index,
         eth1=_interface(network, _HOST_OFFSET + index),
         secondaries=tuple(_interface(network, offset) for offset in _secondary_offsets(index)),
+        pod_cidr=next(itertools.islice(VM_POD_NETWORKS.subnets(new_prefix=24), index, None)),
     )
 
 

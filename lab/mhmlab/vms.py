@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mhmlab import cniarchive, guestinit, qemu, vmkernel
+from mhmlab import boot, cniarchive, guestinit, guestpod, qemu, vmkernel
+from mhmlab.controlplane import ControlPlane
 from mhmlab.plan import Plan, Vm
 from mhmlab.runner import CommandError, Runner
 
@@ -81,9 +81,13 @@ def sshd_config(vm: Vm) -> str:
     ])
 
 
-def guest_conf(vm: Vm) -> dict:
+def guest_conf(plan: Plan, vm: Vm) -> dict:
+    """guest.json: the VM's names and addresses, and what a Cilium node has before the collection runs."""
+    source = Path(plan.versions.cni_plugins_source)
     return {'hostname': vm.name, 'mgmt_mac': vm.mgmt_mac, 'eth1_mac': vm.eth1_mac,
-            'eth0': str(vm.guest_address), 'eth1': str(vm.eth1)}
+            'eth0': str(vm.guest_address), 'eth1': str(vm.eth1),
+            'seed_binaries': {target: str(source / plugin) for target, plugin in boot.SEEDED_BINARIES.items()},
+            'seed_files': {boot.CONFLIST: boot.conflist(plan, vm)}}
 
 
 def teardown_order(plan: Plan) -> list[tuple[str, str]]:
@@ -132,17 +136,7 @@ def switch_pids(plan: Plan) -> list[int]:
 
 def stop(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
     """TERM, then KILL after timeout seconds."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and any(Path(f'/proc/{p}').exists() for p in pids):
-            time.sleep(0.2)
-        if not any(Path(f'/proc/{p}').exists() for p in pids):
-            return
+    guestpod.terminate(pids, timeout, os.kill)
 
 
 # up / down / status ---------------------------------------------------------------------------------
@@ -178,8 +172,10 @@ def _start_vm(plan: Plan, vm: Vm, kernel: Path, runner: Runner, say: Callable[[s
                 base / 'ssh_host_ed25519_key'], timeout=30)
     (base / 'sshd_config').write_text(sshd_config(vm), encoding='ascii')
     shutil.copyfile(state_dir(plan) / 'authorized_keys', base / 'authorized_keys')
-    (base / 'guest.json').write_text(json.dumps(guest_conf(vm), indent=2) + '\n', encoding='ascii')
-    runner.run(qemu.command(plan.vm, vm, kernel, base, GUEST_INIT), timeout=60)
+    (base / 'guest.json').write_text(json.dumps(guest_conf(plan, vm), indent=2) + '\n', encoding='ascii')
+    cp = ControlPlane.from_plan(plan)
+    runner.run(qemu.command(plan.vm, vm, kernel, base, GUEST_INIT, api=(cp.address, cp.apiserver_port),
+                            python=sys.executable), timeout=60)
     say(f'created {vm.name} (pid {",".join(map(str, vm_pids(plan, vm)))}, ssh {plan.vm.address}:{vm.ssh_port}, '
         f'eth1 {vm.eth1} {vm.eth1_mac} on {plan.vm.switch})')
 

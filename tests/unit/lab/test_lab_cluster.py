@@ -32,7 +32,7 @@ def test_kwokctl_config_names_the_plans_ports_and_the_local_binaries():
     assert '$' not in text
     for line in ('  bindAddress: 127.0.0.1\n', '  kubeApiserverPort: 16443\n', '  etcdVersion: 3.6.16\n',
                  '  kubeVersion: v1.36.3\n', '  kubeApiserverBinary: /c/cluster-bin/k8s-v1.36.3/kube-apiserver\n',
-                 '  kubeApiserverCertSANs: [198.18.96.1]\n', '        value: 198.18.0.1\n',
+                 '  kubeApiserverCertSANs: [198.18.96.1, 198.18.65.10, 198.18.66.10]\n', '        value: 198.18.0.1\n',
                  '        value: /c/cluster/kwok/clusters/mhm-lab/pki/admin.crt\n'):
         assert line in text
     assert text.count('        value: 198.18.96.0/24\n') == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import json
 import struct
 from pathlib import Path
 
@@ -44,11 +45,14 @@ def test_unknown_vm_is_refused():
 
 def test_qemu_command_is_tcg_isolated_and_loopback_only():
     vm = WORLD.vm('vm1')
-    argv = qemu.command(WORLD, vm, Path('/k'), Path('/s/vm1'), Path('/lab/guestinit.py'))
+    argv = qemu.command(WORLD, vm, Path('/k'), Path('/s/vm1'), Path('/lab/guestinit.py'), api=('127.0.0.1', 16443),
+                        python='/usr/bin/python3')
     assert argv[argv.index('-accel') + 1] == 'tcg'
     assert argv[argv.index('-name') + 1] == 'mhm-vm1,process=mhm-vm1'
     user = argv[argv.index('-netdev') + 1]
     assert 'restrict=on' in user and 'hostfwd=tcp:127.0.0.1:18221-198.18.65.15:22' in user
+    # The one other way out: the guest's api_address, relayed to the API server on the host's loopback.
+    assert user.endswith(f',guestfwd=tcp:198.18.65.10:443-cmd:/usr/bin/python3 {qemu.RELAY} 127.0.0.1 16443')
     assert 'socket,id=vpc,udp=127.0.0.1:18230,localaddr=127.0.0.1:18231' in argv
     assert 'readonly=on' in argv[argv.index('-virtfs') + 1]
     assert 'mhm.state=/s/vm1' in argv[argv.index('-append') + 1]
@@ -142,3 +146,20 @@ def test_switch_ignores_gratuitous_arp_unknown_ports_and_runts():
     assert switch.forward(gratuitous, 18231) == [(gratuitous, 18232)]
     assert switch.forward(_arp_request(VM1_MAC, '198.19.32.11', '198.19.32.112'), 9999) == []
     assert switch.forward(b'\xff' * 10, 18231) == []
+
+
+def test_vm_addresses_stay_in_the_lab_range_and_apart():
+    for vm in WORLD.vms:
+        assert vm.api_address in vm.user_network and vm.api_address not in (vm.host_address, vm.guest_address.ip)
+        assert vm.pod_cidr.subnet_of(PLAN.pod_network)
+        assert all(not vm.pod_cidr.overlaps(node.pod_cidr) for node in PLAN.nodes)
+    assert not WORLD.vms[0].pod_cidr.overlaps(WORLD.vms[1].pod_cidr)
+
+
+def test_guest_is_seeded_like_a_cilium_node():
+    conf = vms.guest_conf(PLAN, WORLD.vm('vm2'))
+    assert conf['seed_binaries'] == {'/opt/cni/bin/cilium-cni': '/usr/lib/cni/ptp',
+                                     '/opt/cni/bin/loopback': '/usr/lib/cni/loopback'}
+    cilium = json.loads(conf['seed_files']['/etc/cni/net.d/05-cilium.conflist'])
+    assert cilium['name'] == 'cilium'
+    assert cilium['plugins'][0]['ipam']['ranges'] == [[{'subnet': '198.18.226.0/24'}]]
