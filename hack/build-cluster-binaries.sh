@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the lab cluster's binaries from their Go modules into a cache keyed by
 # version: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and
-# kubectl from k8s.io/kubernetes, the Multus thin plugin binaries, kwok and
+# kubectl from k8s.io/kubernetes, the Multus thin plugin binaries, whereabouts
+# (its CNI plugin, ip-control-loop and the release's install scripts), kwok and
 # kwokctl (they start and stop the control plane), etcd with etcdctl, and the
 # lab's Cilium agent: lab/cluster/cilium-cni-config (Cilium's CNI configuration
 # manager) and the legacy release's cni-install.sh and cni-uninstall.sh.
@@ -17,6 +18,7 @@ KWOK_VERSION=${KWOK_VERSION:-$PLAN_KWOK_VERSION}
 ETCD_VERSION=${ETCD_VERSION:-$PLAN_ETCD_VERSION}
 CILIUM_VERSION=$PLAN_CILIUM_VERSION
 CILIUM_LEGACY_VERSION=$PLAN_CILIUM_LEGACY_VERSION
+WHEREABOUTS_VERSION=$PLAN_WHEREABOUTS_VERSION
 cache="${MULTIHOME_CACHE:-$HOME/.cache/multihome-multus}/cluster-bin"
 out="$cache/k8s-v$KUBE_VERSION"
 mout="$cache/multus-$MULTUS_VERSION"
@@ -24,6 +26,7 @@ kout="$cache/kwok-$KWOK_VERSION"
 eout="$cache/etcd-$ETCD_VERSION"
 cout="$cache/cilium-$CILIUM_VERSION"
 clout="$cache/cilium-$CILIUM_LEGACY_VERSION"
+wout="$cache/whereabouts-$WHEREABOUTS_VERSION"
 cilium_src="$(cd -- "$(dirname -- "$0")/../lab/cluster/cilium-cni-config" && pwd)"
 # The machine's Go toolchain, also when the caller's PATH lacks its directory (a CI job's minimal PATH).
 command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
@@ -67,6 +70,20 @@ build_multus() {
   go build -trimpath -ldflags "-s -w" -o "$mout/" "$m/cmd/multus" "$m/cmd/install_multus" "$m/cmd/thin_entrypoint"
   # The image holds it as `passthru` (install_multus copies it to the node).
   go build -trimpath -ldflags "-s -w" -o "$mout/passthru" "$m/cmd/passthru-cni"
+}
+
+build_whereabouts() {
+  [ -x "$wout/ip-control-loop" ] && [ -f "$wout/lib.sh" ] && return 0
+  local mod="$cache/src/whereabouts-$WHEREABOUTS_VERSION" m=github.com/k8snetworkplumbingwg/whereabouts dir
+  mkdir -p "$mod" "$wout"
+  cd "$mod"
+  [ -f go.mod ] || go mod init multihome.lab/whereaboutsbins >/dev/null
+  go get "$m@$WHEREABOUTS_VERSION"
+  # The names the release image gives them.
+  go build -trimpath -ldflags "-s -w" -o "$wout/whereabouts" "$m/cmd"
+  go build -trimpath -ldflags "-s -w" -o "$wout/ip-control-loop" "$m/cmd/controlloop"
+  dir=$(go list -m -f '{{.Dir}}' "$m")
+  install -m 0755 "$dir/script/install-cni.sh" "$dir/script/lib.sh" "$dir/script/token-watcher.sh" "$wout/"
 }
 
 build_kwok() {
@@ -121,7 +138,8 @@ case "${1:-all}" in
   kwok) build_kwok ;;
   etcd) build_etcd ;;
   cilium) build_cilium ;;
-  all) build_multus; build_kubernetes; build_etcd; build_kwok; build_cilium ;;
-  *) echo "usage: $0 [all|kubernetes|multus|kwok|etcd|cilium]" >&2; exit 2 ;;
+  whereabouts) build_whereabouts ;;
+  all) build_multus; build_kubernetes; build_etcd; build_kwok; build_cilium; build_whereabouts ;;
+  *) echo "usage: $0 [all|kubernetes|multus|kwok|etcd|cilium|whereabouts]" >&2; exit 2 ;;
 esac
 echo "cluster binaries ready in $cache ($(( $(date +%s) - start ))s)"

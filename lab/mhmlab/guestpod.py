@@ -6,6 +6,7 @@
     guestpod.py enter SPEC.json N    # (internal) container N in its own mount namespace, chrooted
     guestpod.py stop SPEC.json       # TERM the detached containers, then KILL
     guestpod.py cni add|del ID NETNS NAMESPACE NAME UID   # a pod sandbox's network, as a runtime sets it up
+                                     # (del with ID and UID '-': those of the sandbox's add)
 
 ``run`` reads what vmkubelet.py wrote: the image's root file system (unpacked
 from the lab's image archive), the containers' argv and environment, and their
@@ -28,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 CNI_CONF_DIR = Path('/etc/cni/net.d')
+# The runtime's record of each sandbox (netns name -> container id and pod uid), for a DEL after the pod is gone.
+SANDBOXES = Path('/run/mhm-kubelet/sandboxes')
 CNI_BIN_DIR = '/opt/cni/bin'
 CNI_TIMEOUT = 120
 INIT_TIMEOUT = 120
@@ -136,10 +139,18 @@ def plugin_confs(path: Path) -> list[dict]:
 
 def cni(command: str, container_id: str, netns: str, namespace: str, name: str, uid: str) -> int:
     """CNI ADD or DEL of the node's network for one pod sandbox, the way a container runtime calls it."""
-    netns_path = f'/run/netns/{netns}'
-    if command == 'add' and not Path(netns_path).exists():
-        subprocess.run([IP, 'netns', 'add', netns], check=True, timeout=30)
-        subprocess.run([IP, '-n', netns, 'link', 'set', 'lo', 'up'], check=True, timeout=30)
+    netns_path, record = f'/run/netns/{netns}', SANDBOXES / netns
+    if command == 'add':
+        if not Path(netns_path).exists():
+            subprocess.run([IP, 'netns', 'add', netns], check=True, timeout=30)
+            subprocess.run([IP, '-n', netns, 'link', 'set', 'lo', 'up'], check=True, timeout=30)
+        SANDBOXES.mkdir(parents=True, exist_ok=True)
+        record.write_text(f'{container_id} {uid}\n', encoding='ascii')
+    elif container_id == '-':
+        if not record.exists():
+            print(f'no sandbox {netns} on this node')
+            return 0
+        container_id, uid = record.read_text(encoding='ascii').split()
     env = {'PATH': '/usr/sbin:/usr/bin:/sbin:/bin', 'CNI_COMMAND': command.upper(), 'CNI_CONTAINERID': container_id,
            'CNI_NETNS': netns_path, 'CNI_IFNAME': 'eth0', 'CNI_PATH': CNI_BIN_DIR,
            'CNI_ARGS': f'IgnoreUnknown=1;K8S_POD_NAMESPACE={namespace};K8S_POD_NAME={name};'
@@ -159,6 +170,7 @@ def cni(command: str, container_id: str, netns: str, namespace: str, name: str, 
             result = json.loads(done.stdout)
     if command == 'del':
         subprocess.run([IP, 'netns', 'delete', netns], check=False, timeout=30)
+        record.unlink(missing_ok=True)
     print(json.dumps(result) if result is not None else '{}')
     return 0
 

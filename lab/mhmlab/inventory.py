@@ -162,7 +162,7 @@ def vm_hosts_yml(plan: Plan) -> str:
 
 
 def vm_workers_vars(plan: Plan) -> str:
-    version = plan.versions.cni_plugins
+    version, pool = plan.versions.cni_plugins, plan.vm.pool
     archive = f'{VM_CACHE}/vms/{plan.versions.cni_archive(ARCH)}'
     return _yaml([
         (f'The plugins archive `vms up` writes (Debian\'s containernetworking-plugins v{version} binaries in the\n'
@@ -170,10 +170,15 @@ def vm_workers_vars(plan: Plan) -> str:
          {'cni_plugins_version': version, 'cni_plugins_local_archive': archive,
           'cni_plugins_checksums': {version: {ARCH: "{{ lookup('ansible.builtin.file', cni_plugins_local_archive ~ '.sha256')"
                                                     " | split | first }}"}}}),
-        ('The seed\'s NAD: ipvlan, master eth1, mode l3, host-local with each worker\'s declared secondary IPs.',
+        ('The seed\'s NAD: ipvlan, master eth1, mode l3, host-local with each worker\'s declared secondary IPs;\n'
+         'and one cluster-wide whereabouts pool on the same NIC (addresses the VPC does not deliver: the\n'
+         'VM scenario checks allocation, not traffic, on it).',
          {'network_attachments_list': [{'name': 'ipvlan-conf-1', 'namespace': 'default', 'plugin': 'ipvlan',
                                         'mode': 'l3', 'master': 'eth1', 'ipam': 'per_node',
-                                        'gateway': str(plan.vm.network[1])}]}),
+                                        'gateway': str(plan.vm.network[1])},
+                                       {'name': 'whereabouts-conf-1', 'namespace': 'default', 'plugin': 'ipvlan',
+                                        'mode': 'l3', 'master': 'eth1', 'ipam': 'whereabouts',
+                                        'whereabouts_range': f'{pool[0]}-{pool[1]}/{plan.vm.network.prefixlen}'}]}),
     ])
 
 
@@ -187,8 +192,9 @@ def vm_controller_vars(plan: Plan) -> str:
          {'network_attachments_list': f"{{{{ hostvars[groups['{WORKERS}'] | first]['network_attachments_list'] }}}}"}),
         ('No kubelet would run the verification pods; the VM scenario\'s tests attach pods through the stand-in.',
          {'multihome_multus_verify': False}),
-        ('The image name of the lab\'s Multus archive, which the stand-in unpacks in the VMs.',
-         {'multus_image_registry': plan.cluster.multus_registry}),
+        ('The image names of the lab\'s Multus and whereabouts archives, which the stand-in unpacks in the VMs.',
+         {'multus_image_registry': plan.cluster.multus_registry,
+          'whereabouts_image_registry': plan.cluster.multus_registry}),
     ])
 
 

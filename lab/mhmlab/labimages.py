@@ -4,7 +4,8 @@
 
 busybox, the sandbox ("pause") image, Multus laid out like the upstream image
 from the binaries built from its Go modules (under the name the lab inventory's
-mirror override gives it), and the lab's Cilium for >= 1.14 and < 1.14. An
+mirror override gives it), whereabouts laid out like its release image, and
+the lab's Cilium for >= 1.14 and < 1.14. An
 archive is remade only when an input is newer (lab/cluster/image_archive.py
 writes it).
 """
@@ -32,6 +33,8 @@ IMAGE_ARCHIVE = CLUSTER_DIR / 'image_archive.py'
 BUSYBOX = '/bin/busybox'
 BUSYBOX_IMAGE = 'docker.io/library/busybox:1.36.1'
 PAUSE_IMAGE = 'registry.k8s.io/pause:3.10'
+# At the image's root, as in whereabouts' release image.
+WHEREABOUTS_FILES = ('whereabouts', 'ip-control-loop', 'install-cni.sh', 'lib.sh', 'token-watcher.sh')
 # PID 1 of the sandbox: waits for its TERM.
 PAUSE_SCRIPT = 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
 # The legacy release's hook scripts need bash and GNU find (-delete).
@@ -73,6 +76,14 @@ class Images:
     def multus_image(self) -> str:
         return (self.environ.get('MHM_MULTUS_IMAGE')
                 or f'{self.plan.cluster.multus_registry}/k8snetworkplumbingwg/multus-cni:{self.multus_version}')
+
+    @property
+    def whereabouts_bin(self) -> Path:
+        return cluster_bin(self.cache, f'whereabouts-{self.plan.versions.whereabouts}')
+
+    @property
+    def whereabouts_image(self) -> str:
+        return f'{self.plan.cluster.multus_registry}/k8snetworkplumbingwg/whereabouts:{self.plan.versions.whereabouts}'
 
     @property
     def cilium_bin(self) -> Path:
@@ -158,6 +169,11 @@ class Maker:
         for name in ('multus', 'passthru'):
             install(bin_dir / name, root / 'usr' / 'src' / 'multus-cni' / 'bin' / name)
 
+    def fill_whereabouts(self, root: Path) -> None:
+        busybox_rootfs(self.runner, root)
+        for name in WHEREABOUTS_FILES:
+            install(self.images.whereabouts_bin / name, root / name)
+
     def fill_busybox(self, root: Path) -> None:
         busybox_rootfs(self.runner, root)
 
@@ -183,6 +199,11 @@ class Maker:
         self.make(PAUSE_IMAGE, [BUSYBOX], self.fill_busybox, '--entrypoint', json.dumps(['/bin/sh', '-c', PAUSE_SCRIPT]))
         multus = [images.multus_bin / n for n in ('install_multus', 'thin_entrypoint', 'multus', 'passthru')]
         self.make(images.multus_image, multus, self.fill_multus, '--entrypoint', json.dumps(['/thin_entrypoint']))
+        if not os.access(images.whereabouts_bin / 'ip-control-loop', os.X_OK):
+            log('building whereabouts')
+            self.build('whereabouts')
+        self.make(images.whereabouts_image, [BUSYBOX, *(images.whereabouts_bin / n for n in WHEREABOUTS_FILES)],
+                  self.fill_whereabouts, '--cmd', json.dumps(['/install-cni.sh']))
         if not (os.access(images.cilium_bin / 'cilium-cni-config', os.X_OK)
                 and os.access(images.cilium_legacy_bin / 'cni-install.sh', os.X_OK)):
             log("building the lab's Cilium agent")

@@ -91,6 +91,8 @@ class Versions:
     # the < 1.14 variant runs the cni-install.sh of the legacy version.
     cilium: str = 'v1.18.6'
     cilium_legacy: str = 'v1.13.18'
+    # The whereabouts role's default (roles/whereabouts/defaults/main.yml), built from its Go module.
+    whereabouts: str = 'v0.9.2'
 
     def cni_archive(self, arch: str) -> str:
         """The mirror's archive name, as upstream names its release."""
@@ -277,6 +279,9 @@ class VmWorld:
     address: ipaddress.IPv4Address = ipaddress.IPv4Address('127.0.0.1')
     # The port of every VM's api_address, as the `kubernetes` Service's.
     api_port: int = 443
+    # A cluster-wide whereabouts pool on the VPC segment, apart from every VM's assigned secondaries.
+    pool_first: int = 200
+    pool_size: int = 10
     memory_mib: int = 1024
     # The Debian package whose dependency names the kernel to fetch.
     kernel_package: str = 'linux-image-amd64'
@@ -288,6 +293,11 @@ class VmWorld:
             if vm.name == name:
                 return vm
         raise PlanError(f"unknown VM '{name}': use {', '.join(v.name for v in self.vms)}")
+
+    @property
+    def pool(self) -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]:
+        """First and last address of the whereabouts pool."""
+        return self.network[self.pool_first], self.network[self.pool_first + self.pool_size - 1]
 
     def owners(self) -> dict[ipaddress.IPv4Address, Vm]:
         """Every assigned secondary IP and the VM whose eth1 owns it (what the VPC delivers)."""

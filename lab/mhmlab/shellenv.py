@@ -51,6 +51,7 @@ def shell_items(plan: Plan) -> list[tuple[str, object]]:
         ('PLAN_ETCD_VERSION', versions.etcd),
         ('PLAN_CILIUM_VERSION', versions.cilium),
         ('PLAN_CILIUM_LEGACY_VERSION', versions.cilium_legacy),
+        ('PLAN_WHEREABOUTS_VERSION', versions.whereabouts),
     ]
 
 

@@ -9,7 +9,7 @@ the lab does their part with the real components:
   so no DaemonSet places a pod on it (nothing would run one).
 * ``daemonset NAMESPACE NAME``: runs that DaemonSet's pod in every VM from its
   own spec: the image's files from the lab's image archive, the containers'
-  command, args and env, hostPath volumes, a service-account token from the
+  command, args and env, hostPath and configMap volumes, a service-account token from the
   TokenRequest API with kube-root-ca.crt (what the kubelet projects), and
   ``KUBERNETES_SERVICE_HOST``/``PORT`` pointing at the VM's ``api_address``.
   For the collection's Multus DaemonSet that is the real thin entrypoint,
@@ -104,14 +104,16 @@ def pod_spec(daemonset: dict, vm: Vm, api: tuple[str, int]) -> tuple[dict, list[
             if 'hostPath' in volume:
                 source = volume['hostPath']['path']
                 create = volume['hostPath'].get('type') == 'DirectoryOrCreate'
-            elif 'projected' in volume:
+            elif 'projected' in volume or 'configMap' in volume:
                 source = str(state / 'volumes' / item['name'])
                 create = False
                 if item['name'] not in used:
                     used.add(item['name'])
-                    projected.append({'dir': source, 'sources': volume['projected']['sources']})
+                    sources = volume['projected']['sources'] if 'projected' in volume else [volume]
+                    projected.append({'dir': source, 'sources': sources})
             else:
-                raise KubeletError(f'volume {item["name"]}: only hostPath and projected volumes are supported')
+                raise KubeletError(f'volume {item["name"]}: only hostPath, projected and configMap volumes are '
+                                   'supported')
             mounts.append({'source': source, 'target': item['mountPath'], 'readOnly': bool(item.get('readOnly')),
                            'create': create})
         env = {'PATH': IMAGE_PATH, 'KUBERNETES_SERVICE_HOST': api[0], 'KUBERNETES_SERVICE_PORT': str(api[1]),
@@ -209,10 +211,15 @@ class VmKubelet:
         return 0
 
     def pod(self, command: str, vm: Vm, namespace: str, name: str) -> int:
-        """CNI ADD or DEL for the pod's sandbox on vm; prints the CNI result (or the plugin's error) and exits with its status."""
-        pod = json.loads(self.kubectl('get', 'pod', name, '-n', namespace, '-o', 'json'))
-        uid = pod['metadata']['uid']
-        sandbox = re.sub('[^0-9a-f]', '', uid)
+        """CNI ADD or DEL for the pod's sandbox on vm; prints the CNI result (or the plugin's error) and exits with its status.
+
+        A DEL also works when the pod is gone from the API server: the VM remembers its sandbox.
+        """
+        if command == 'del':
+            uid = sandbox = '-'
+        else:
+            uid = json.loads(self.kubectl('get', 'pod', name, '-n', namespace, '-o', 'json'))['metadata']['uid']
+            sandbox = re.sub('[^0-9a-f]', '', uid)
         netns = f'mhm-pod-{namespace}-{name}'
         self.install(vm)
         done = self.ssh(vm, shlex.join(['python3', str(GUEST_SCRIPT), 'cni', command, sandbox, netns, namespace, name,

@@ -19,6 +19,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 
+from ansible_collections.multihome.multus.plugins.plugin_utils._whereabouts_pool import pool_size
+
 COLUMNS = ('NODE', 'NIC', 'NAD', 'IPAM', 'RANGE', 'ADDRESSES', 'STATE')
 CLUSTER = '(all nodes)'
 
@@ -45,33 +47,6 @@ def range_size(start: str, end: str) -> int:
     if first.version != last.version or last < first:
         raise ValueError(f'range {start}-{end} does not run from a lower to a higher address of one family')
     return int(last) - int(first) + 1
-
-
-def pool_size(pool: str, exclude: Sequence = ()) -> int:
-    """Addresses a whereabouts pool hands out, less the excluded ones.
-
-    ``pool`` is a CIDR (its IPv4 network and broadcast addresses are not
-    handed out) or whereabouts' ``<first>-<last>/<prefix>`` form.
-    """
-    text = str(pool)
-    if '-' in text.split('/', maxsplit=1)[0]:
-        first, rest = text.split('-', maxsplit=1)
-        last = rest.split('/', maxsplit=1)[0]
-        low, high = int(ipaddress.ip_address(first)), int(ipaddress.ip_address(last))
-        version = ipaddress.ip_address(first).version
-    else:
-        network = ipaddress.ip_network(text, strict=False)
-        low, high, version = int(network.network_address), int(network.broadcast_address), network.version
-        if version == 4 and network.prefixlen < 31:
-            low, high = low + 1, high - 1
-    if high < low:
-        raise ValueError(f'whereabouts pool {pool} holds no address')
-    excluded = ipaddress.collapse_addresses(
-        net for net in (ipaddress.ip_network(cidr, strict=False) for cidr in exclude) if net.version == version)
-    size = high - low + 1
-    for net in excluded:
-        size -= max(0, min(high, int(net.broadcast_address)) - max(low, int(net.network_address)) + 1)
-    return size
 
 
 def _entries(host: str, variables: Mapping) -> list[dict]:

@@ -6,7 +6,8 @@ Collects the host-local ranges of every worker into one dict keyed
 ``<host>/<attachment>``, ready for ``ipam_disjoint``: the ranges the hosts of
 the play computed (a host variable of attachment name -> range), then the
 ranges that the per-node files of workers outside the play really hold (read
-with ``ansible.builtin.slurp`` in a loop over ``[host, attachment]`` pairs).
+with ``ansible.builtin.slurp`` in a loop over ``[host, attachment]`` pairs), and
+the runs of addresses of every whereabouts pool.
 Standard library only; no Ansible imports.
 """
 
@@ -16,6 +17,8 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping, Sequence
+
+from ansible_collections.multihome.multus.plugins.plugin_utils._whereabouts_pool import pool_ranges
 
 
 def _is_list(value: object) -> bool:
@@ -64,8 +67,9 @@ def file_range(result: Mapping) -> tuple[str, object]:
     return label, config['ipam']
 
 
-def gather_ranges(hostvars: Mapping, hosts: Sequence, files: Sequence = (), variable: str = 'network_attachments_node_ranges') -> dict:
-    """All ranges, ``{host/name: range}``: those the play's ``hosts`` computed, then those of the files read.
+def gather_ranges(hostvars: Mapping, hosts: Sequence, files: Sequence = (),
+                  variable: str = 'network_attachments_node_ranges', pools: Sequence = ()) -> dict:
+    """All ranges, ``{host/name: range}``: those the play's ``hosts`` computed, those of the files read, the pools.
 
     ``files`` are the ``results`` of a ``slurp`` loop; results without
     ``content`` (the file could not be read) are left out. A later key
@@ -78,4 +82,8 @@ def gather_ranges(hostvars: Mapping, hosts: Sequence, files: Sequence = (), vari
         if isinstance(result, Mapping) and 'content' in result:
             label, ipam = file_range(result)
             ranges.update(split_range_sets(label, ipam))
+    for entry in pools:
+        if entry.get('ipam') == 'whereabouts':
+            ranges.update(pool_ranges(entry['name'], entry.get('whereabouts_range'),
+                                      entry.get('whereabouts_exclude') or []))
     return ranges

@@ -56,6 +56,20 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], list[str] | None]] 
                        ['bad_tuning_mtu: network_attachments_list entry net-t', 'mtu 70000 is not an integer in 68..65535']),
     'dual_not_bool': ([{'name': 'net-ds', 'dual_stack': 'yes please'}], {},
                       ['dual_not_bool: network_attachments_list entry net-ds', 'dual_stack must be true or false']),
+    'pool_ok': ([{'name': 'net-p', 'ipam': 'whereabouts', 'whereabouts_range': '198.19.2.0/24',
+                  'whereabouts_exclude': ['198.19.2.0/28']}], {}, None),
+    'pool_leaves_prefix': ([{'name': 'net-p', 'ipam': 'whereabouts', 'whereabouts_range': '198.19.2.200-198.19.3.10/24'}],
+                           {}, ['pool_leaves_prefix: network_attachments_list entry net-p',
+                                '198.19.3.10 is not in 198.19.2.0/24', 'Fix its whereabouts_range']),
+    'pool_all_excluded': ([{'name': 'net-p', 'ipam': 'whereabouts', 'whereabouts_range': '198.19.2.0/28',
+                            'whereabouts_exclude': ['198.19.2.0/24']}], {},
+                          ['pool_all_excluded: network_attachments_list entry net-p', 'holds no address once 198.19.2.0/24']),
+    'pool_exclude_not_cidr': ([{'name': 'net-p', 'ipam': 'whereabouts', 'whereabouts_range': '198.19.2.0/24',
+                                'whereabouts_exclude': ['the nodes']}], {},
+                              ["whereabouts_exclude entry 'the nodes' is not a CIDR", 'whereabouts_exclude (CIDRs']),
+    'pool_exclude_family': ([{'name': 'net-p', 'ipam': 'whereabouts', 'whereabouts_range': '198.19.2.0/24',
+                              'whereabouts_exclude': ['2001:db8::/64']}], {},
+                            ['whereabouts_exclude entry 2001:db8::/64 is not of the family of 198.19.2.0/24']),
 }
 
 

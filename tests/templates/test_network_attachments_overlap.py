@@ -18,7 +18,7 @@ import pytest
 ENTRIES = [
     {'name': 'net-a', 'ipam': 'per_node', 'master': 'eth1'},
     {'name': 'net-b', 'ipam': 'per_node', 'master': 'eth2'},
-    {'name': 'pool', 'ipam': 'whereabouts', 'master': 'eth1'},
+    {'name': 'pool', 'ipam': 'whereabouts', 'master': 'eth1', 'whereabouts_range': '198.19.0.240-198.19.0.249/24'},
 ]
 
 
@@ -57,6 +57,7 @@ def test_ranges_of_the_play_and_of_deployed_files_are_gathered(ansible_runner, t
         'n2/net-a': {'subnet': '198.19.0.0/24', 'rangeStart': '198.19.0.106', 'rangeEnd': '198.19.0.110'},
         'n3/net-a': {'subnet': '198.19.0.0/24', 'rangeStart': '198.19.0.111', 'rangeEnd': '198.19.0.115',
                      'type': 'host-local'},
+        'whereabouts pool pool[0]': {'subnet': '198.19.0.0/24', 'rangeStart': '198.19.0.240', 'rangeEnd': '198.19.0.249'},
     }
 
 
@@ -69,3 +70,41 @@ def test_a_deployed_file_that_overlaps_fails_the_check(ansible_runner, tmp_path,
     message = (out / 'failed.txt').read_text(encoding='utf-8')
     for word in words:
         assert word in message
+
+
+def with_pools(hosts: dict[str, dict[str, Any]], *pools: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    entries = ENTRIES[:2] + [{'name': f'pool{n}', 'ipam': 'whereabouts', 'master': 'eth1', **pool}
+                             for n, pool in enumerate(pools)]
+    return {host: dict(variables, network_attachments_entries=entries) for host, variables in hosts.items()}
+
+
+@pytest.mark.parametrize('pools, words', [
+    # A pool over node n2's secondary IPs: whereabouts and host-local would both hand out 198.19.0.106.
+    ([{'whereabouts_range': '198.19.0.100-198.19.0.109/24'}],
+     ['whereabouts pool pool0', 'n1/net-a', 'overlap at 198.19.0.101', 'Nothing was written', 'whereabouts_exclude']),
+    # A CIDR pool covers every node range unless they are excluded; one range left in is enough.
+    ([{'whereabouts_range': '198.19.0.0/24', 'whereabouts_exclude': ['198.19.0.96/27', '198.19.0.200/30']}],
+     ['whereabouts pool pool0', 'n3/net-a', 'overlap at 198.19.0.128']),
+    # Two pools that share addresses.
+    ([{'whereabouts_range': '198.19.0.220-198.19.0.229/24'}, {'whereabouts_range': '198.19.0.228/30'}],
+     ['whereabouts pool pool0', 'whereabouts pool pool1', 'overlap at 198.19.0.229']),
+])
+def test_a_whereabouts_pool_that_overlaps_fails_the_check(ansible_runner, tmp_path, pools, words):
+    out = run(ansible_runner, with_pools(scenario(tmp_path, rng('198.19.0.128', '198.19.0.130')), *pools))
+    assert (out / 'failed.txt').exists(), 'no overlap reported'
+    message = (out / 'failed.txt').read_text(encoding='utf-8')
+    for word in words:
+        assert word in message, message
+
+
+def test_a_pool_that_excludes_the_node_ranges_passes(ansible_runner, tmp_path):
+    excluded = ['198.19.0.96/27', '198.19.0.128/30', '198.19.0.200/30']
+    pool = {'whereabouts_range': '198.19.0.0/24', 'whereabouts_exclude': excluded}
+    out = run(ansible_runner, with_pools(scenario(tmp_path, rng('198.19.0.128', '198.19.0.130')), pool))
+    assert not (out / 'failed.txt').exists(), (out / 'failed.txt').read_text(encoding='utf-8')
+    gathered = json.loads((out / 'ranges.json').read_text(encoding='utf-8'))
+    assert {label: (r['rangeStart'], r['rangeEnd']) for label, r in gathered.items()
+            if label.startswith('whereabouts')} == {
+        'whereabouts pool pool0[0]': ('198.19.0.1', '198.19.0.95'),
+        'whereabouts pool pool0[1]': ('198.19.0.132', '198.19.0.199'),
+        'whereabouts pool pool0[2]': ('198.19.0.204', '198.19.0.254')}

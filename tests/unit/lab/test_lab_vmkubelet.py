@@ -75,10 +75,19 @@ def test_automount_off_means_no_token():
     assert not projected
 
 
+def test_a_configmap_volume_is_filled_like_a_projected_one():
+    template = thin(volumes=[{'name': 'cni', 'configMap': {'name': 'cron', 'items': [{'key': 'k', 'path': 'config'}]}},
+                             {'name': 'cnibin', 'hostPath': {'path': '/opt/cni/bin'}}])
+    _spec, projected = vmkubelet.pod_spec(daemonset(template), VM, API)
+    filled = {item['dir'].rsplit('/', 1)[1]: item['sources'] for item in projected}
+    items = [{'key': 'k', 'path': 'config'}]
+    assert filled['cni'] == [{'name': 'cni', 'configMap': {'name': 'cron', 'items': items}}]
+
+
 @pytest.mark.parametrize('volume', [{'name': 'cni', 'emptyDir': {}}, {'name': 'cni', 'secret': {'secretName': 's'}}])
 def test_unsupported_volumes_are_refused(volume):
     template = thin(volumes=[volume, {'name': 'cnibin', 'hostPath': {'path': '/opt/cni/bin'}}])
-    with pytest.raises(vmkubelet.KubeletError, match='only hostPath and projected'):
+    with pytest.raises(vmkubelet.KubeletError, match='only hostPath, projected and configMap'):
         vmkubelet.pod_spec(daemonset(template), VM, API)
 
 

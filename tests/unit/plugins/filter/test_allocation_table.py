@@ -42,7 +42,7 @@ def test_answer():
     ((['node1'], {'node1': {'network_attachments_list': 'net'}}),
      "allocation_table: the attachments of host node1 must be a list of dicts with a name, got 'net'"),
     ((['node1'], {'node1': {'network_attachments_list': [{'name': 'net', 'ipam': 'whereabouts', 'whereabouts_range': 'x'}]}}),
-     "allocation_table: the whereabouts pool of net: 'x' does not appear to be an IPv4 or IPv6 network"),
+     "allocation_table: the whereabouts pool of net: whereabouts_range 'x' has no /prefix"),
 ])
 def test_errors_name_the_filter_and_the_value(args, message):
     with pytest.raises(AnsibleFilterError, match=message):

@@ -21,7 +21,7 @@ def test_filter_mapping():
 def test_documentation_names_the_filter_and_its_options():
     doc = yaml.safe_load(plugin.DOCUMENTATION)
     assert doc['name'] == 'gather_ranges'
-    assert set(doc['options']) == {'_input', 'hostvars', 'files', 'variable'}
+    assert set(doc['options']) == {'_input', 'hostvars', 'files', 'variable', 'pools'}
     assert yaml.safe_load(plugin.RETURN)['_value']['type'] == 'dict'
 
 
