@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the lab cluster's binaries from their Go modules into a cache keyed by
 # version: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and
-# kubectl from k8s.io/kubernetes, the Multus thin plugin binaries, whereabouts
+# kubectl from k8s.io/kubernetes, the Multus binaries (thin and thick), whereabouts
 # (its CNI plugin, ip-control-loop and the release's install scripts), kwok and
 # kwokctl (they start and stop the control plane), etcd with etcdctl, and the
 # lab's Cilium agent: lab/cluster/cilium-cni-config (Cilium's CNI configuration
@@ -59,7 +59,7 @@ build_kubernetes() {
 }
 
 build_multus() {
-  [ -x "$mout/thin_entrypoint" ] && [ -x "$mout/passthru" ] && return 0
+  [ -x "$mout/thin_entrypoint" ] && [ -x "$mout/passthru" ] && [ -x "$mout/multus-daemon" ] && return 0
   # `go install pkg@version` asks the proxy for the module's version list, which
   # it refuses for this gopkg.in path; a wrapper module needs only the exact version.
   local mod="$cache/src/multus-$MULTUS_VERSION" m=gopkg.in/k8snetworkplumbingwg/multus-cni.v4
@@ -67,7 +67,8 @@ build_multus() {
   cd "$mod"
   [ -f go.mod ] || go mod init multihome.lab/multusbins >/dev/null
   go get "$m@$MULTUS_VERSION"
-  go build -trimpath -ldflags "-s -w" -o "$mout/" "$m/cmd/multus" "$m/cmd/install_multus" "$m/cmd/thin_entrypoint"
+  go build -trimpath -ldflags "-s -w" -o "$mout/" "$m/cmd/multus" "$m/cmd/install_multus" "$m/cmd/thin_entrypoint" \
+    "$m/cmd/multus-daemon" "$m/cmd/multus-shim"
   # The image holds it as `passthru` (install_multus copies it to the node).
   go build -trimpath -ldflags "-s -w" -o "$mout/passthru" "$m/cmd/passthru-cni"
 }

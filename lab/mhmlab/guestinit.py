@@ -65,10 +65,16 @@ def seed_cni(conf: dict) -> None:
 
 
 def setup(state: str, conf: dict) -> None:
+    # As systemd does on every node: mounts propagate to the namespaces that ask for it (a pod's HostToContainer).
+    run('/bin/mount', '--make-rshared', '/')
     run('/bin/mount', '-t', 'tmpfs', '-o', 'mode=0755,nosuid,nodev', 'run', '/run')
     run('/bin/mount', '-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'tmp', '/tmp')
     os.makedirs('/dev/pts', exist_ok=True)
     run('/bin/mount', '-t', 'devpts', '-o', 'gid=5,mode=620,ptmxmode=666', 'devpts', '/dev/pts')
+    # cgroup v2 with the memory controller for the pods' children: their memory limits hold, as on a node.
+    run('/bin/mount', '-t', 'cgroup2', 'cgroup2', '/sys/fs/cgroup')
+    with open('/sys/fs/cgroup/cgroup.subtree_control', 'w', encoding='ascii') as handle:
+        handle.write('+memory\n')
     for path in ('/run/sshd', '/run/netns', '/var/lib/cni', SSHD_DIR):
         os.makedirs(path, mode=0o700 if path == SSHD_DIR else 0o755, exist_ok=True)
     # sshd's files come from the state (below the host's /root), then root gets a home of its own:

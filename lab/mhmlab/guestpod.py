@@ -36,6 +36,9 @@ CNI_TIMEOUT = 120
 INIT_TIMEOUT = 120
 STOP_TIMEOUT = 10
 MOUNT = '/bin/mount'
+CGROUPS = Path('/sys/fs/cgroup')
+# A volume mount's mountPropagation, as the runtime makes the bind mount (none: private).
+PROPAGATION = {'HostToContainer': 'rslave', 'Bidirectional': 'rshared'}
 IP = '/usr/sbin/ip'
 
 
@@ -52,7 +55,8 @@ def enter(spec: dict, index: int) -> None:
         if item.get('create'):
             os.makedirs(source, mode=0o755, exist_ok=True)
         os.makedirs(target, exist_ok=True)
-        mount('--bind', source, str(target))
+        mount('--rbind', source, str(target))
+        mount(f'--make-{PROPAGATION.get(item.get("propagation"), "rprivate")}', str(target))
         if item.get('readOnly'):
             mount('-o', 'remount,bind,ro', str(target))
     for target, kind in (('proc', 'proc'), ('dev', None), ('sys', None)):
@@ -61,13 +65,18 @@ def enter(spec: dict, index: int) -> None:
             mount('-t', kind, kind, str(root / target))
         else:
             mount('--rbind', f'/{target}', str(root / target))
+    # A cgroup of its own per container start, as a runtime makes one, holding the memory limit.
+    group = CGROUPS / f'mhm-{Path(spec["state"]).name}-{container["name"]}'
+    group.mkdir()
+    (group / 'memory.max').write_text(f'{container.get("memory_limit") or "max"}\n', encoding='ascii')
+    (group / 'cgroup.procs').write_text(f'{os.getpid()}\n', encoding='ascii')
     os.chroot(root)
     os.chdir('/')
     os.execve(container['argv'][0], container['argv'], container['env'])
 
 
 def _enter_argv(spec_path: str, index: int) -> list[str]:
-    return ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--fork',
+    return ['/usr/bin/unshare', '--mount', '--propagation', 'slave', '--fork',
             sys.executable, __file__, 'enter', spec_path, str(index)]
 
 
@@ -113,12 +122,14 @@ def terminate(pids: list[int], timeout: float, send: Callable[[int, int], None] 
 
 
 def stop(spec_path: str) -> int:
+    """The pod's containers stopped, then their cgroups removed."""
     state = Path(json.loads(Path(spec_path).read_text(encoding='utf-8'))['state'])
     try:
-        pids = [int(p) for p in (state / 'pids').read_text(encoding='ascii').split()]
+        terminate([int(p) for p in (state / 'pids').read_text(encoding='ascii').split()], STOP_TIMEOUT)
     except OSError:
-        return 0
-    terminate(pids, STOP_TIMEOUT)
+        pass
+    for group in CGROUPS.glob(f'mhm-{state.name}-*'):
+        group.rmdir()
     return 0
 
 

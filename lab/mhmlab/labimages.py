@@ -33,6 +33,7 @@ IMAGE_ARCHIVE = CLUSTER_DIR / 'image_archive.py'
 BUSYBOX = '/bin/busybox'
 BUSYBOX_IMAGE = 'docker.io/library/busybox:1.36.1'
 PAUSE_IMAGE = 'registry.k8s.io/pause:3.10'
+MULTUS_SRC_BINARIES = ('multus', 'passthru', 'install_multus', 'multus-daemon', 'multus-shim')
 # At the image's root, as in whereabouts' release image.
 WHEREABOUTS_FILES = ('whereabouts', 'ip-control-loop', 'install-cni.sh', 'lib.sh', 'token-watcher.sh')
 # PID 1 of the sandbox: waits for its TERM.
@@ -122,6 +123,12 @@ def busybox_rootfs(runner: Runner, root: Path) -> None:
         link = root / 'bin' / applet
         if not os.path.lexists(link):
             link.symlink_to('busybox')
+    root_user(root)
+
+
+def root_user(root: Path) -> None:
+    """/etc/passwd and /etc/group naming root (Go's os/user reads them: the thick daemon checks it runs as root)."""
+    (root / 'etc').mkdir(parents=True, exist_ok=True)
     (root / 'etc' / 'passwd').write_text('root:x:0:0:root:/root:/bin/sh\n', encoding='utf-8')
     (root / 'etc' / 'group').write_text('root:x:0:\n', encoding='utf-8')
 
@@ -144,7 +151,8 @@ class Maker:
 
     def make(self, ref: str, inputs: Sequence[Path | str], fill: Callable[[Path], None], *options: str) -> None:
         archive = self.images.archive(ref)
-        if fresh(archive, [*inputs, IMAGE_ARCHIVE]):
+        # This file too: how an image is laid out is written here.
+        if fresh(archive, [*inputs, IMAGE_ARCHIVE, Path(__file__)]):
             return
         log(f'making image {ref}')
         self.images.dir.mkdir(parents=True, exist_ok=True)
@@ -164,9 +172,11 @@ class Maker:
     def fill_multus(self, root: Path) -> None:
         bin_dir = self.images.multus_bin
         (root / 'tmp').mkdir(parents=True, exist_ok=True)
+        root_user(root)
         for name in ('install_multus', 'thin_entrypoint'):
             install(bin_dir / name, root / name)
-        for name in ('multus', 'passthru'):
+        # Where both flavours' DaemonSets find them (thick: install_multus, multus-daemon, multus-shim).
+        for name in MULTUS_SRC_BINARIES:
             install(bin_dir / name, root / 'usr' / 'src' / 'multus-cni' / 'bin' / name)
 
     def fill_whereabouts(self, root: Path) -> None:
@@ -192,13 +202,16 @@ class Maker:
 
     def ensure(self) -> None:
         images = self.images
-        if not os.access(images.multus_bin / 'passthru', os.X_OK):
+        if not os.access(images.multus_bin / 'multus-daemon', os.X_OK):
             log('building the Multus binaries')
             self.build('multus', {'MULTUS_VERSION': images.multus_version})
         self.make(BUSYBOX_IMAGE, [BUSYBOX], self.fill_busybox, '--cmd', json.dumps(['sh']))
         self.make(PAUSE_IMAGE, [BUSYBOX], self.fill_busybox, '--entrypoint', json.dumps(['/bin/sh', '-c', PAUSE_SCRIPT]))
-        multus = [images.multus_bin / n for n in ('install_multus', 'thin_entrypoint', 'multus', 'passthru')]
+        multus = [images.multus_bin / n for n in ('install_multus', 'thin_entrypoint', *MULTUS_SRC_BINARIES)]
         self.make(images.multus_image, multus, self.fill_multus, '--entrypoint', json.dumps(['/thin_entrypoint']))
+        # The thick flavour's tag (the multus role's multus_image_ref); the same files.
+        self.make(f'{images.multus_image}-thick', multus, self.fill_multus, '--entrypoint',
+                  json.dumps(['/usr/src/multus-cni/bin/multus-daemon']))
         if not os.access(images.whereabouts_bin / 'ip-control-loop', os.X_OK):
             log('building whereabouts')
             self.build('whereabouts')

@@ -11,7 +11,8 @@ the lab does their part with the real components:
   own spec: the image's files from the lab's image archive, the containers'
   command, args and env, hostPath and configMap volumes, a service-account token from the
   TokenRequest API with kube-root-ca.crt (what the kubelet projects), and
-  ``KUBERNETES_SERVICE_HOST``/``PORT`` pointing at the VM's ``api_address``.
+  ``KUBERNETES_SERVICE_HOST``/``PORT`` pointing at the VM's ``api_address``,
+  and each container's memory limit as its cgroup's ``memory.max``.
   For the collection's Multus DaemonSet that is the real thin entrypoint,
   which installs the real ``multus`` binary and writes ``00-multus.conf``.
 * ``pod add|del VM NAMESPACE NAME``: a pod sandbox's network as a container
@@ -56,6 +57,16 @@ def node_manifest(vm: Vm) -> dict:
     return {'apiVersion': 'v1', 'kind': 'Node',
             'metadata': {'name': vm.name, 'labels': {'kubernetes.io/hostname': vm.name, NODE_LABEL: 'stand-in'}},
             'spec': {'podCIDR': str(vm.pod_cidr), 'podCIDRs': [str(vm.pod_cidr)]}}
+
+
+def memory_bytes(quantity: object) -> int:
+    """A Kubernetes memory quantity (``50Mi``, ``1G``, ``128974848``) in bytes."""
+    match = re.fullmatch(r'(\d+)([KMGT]i?)?', str(quantity))
+    if not match:
+        raise KubeletError(f'memory quantity {quantity!r}: only an integer with an optional K/M/G/T(i) suffix')
+    number, suffix = int(match.group(1)), match.group(2) or ''
+    base = 1024 if suffix.endswith('i') else 1000
+    return number * base ** ('KMGT'.index(suffix[0]) + 1 if suffix else 0)
 
 
 def _env(container: dict, vm: Vm, namespace: str) -> dict[str, str]:
@@ -103,7 +114,8 @@ def pod_spec(daemonset: dict, vm: Vm, api: tuple[str, int]) -> tuple[dict, list[
                 raise KubeletError(f'container {container["name"]}: no volume {item["name"]}')
             if 'hostPath' in volume:
                 source = volume['hostPath']['path']
-                create = volume['hostPath'].get('type') == 'DirectoryOrCreate'
+                # As containerd does for an unchecked hostPath: a missing source becomes a directory.
+                create = volume['hostPath'].get('type', '') in ('', 'DirectoryOrCreate')
             elif 'projected' in volume or 'configMap' in volume:
                 source = str(state / 'volumes' / item['name'])
                 create = False
@@ -115,11 +127,13 @@ def pod_spec(daemonset: dict, vm: Vm, api: tuple[str, int]) -> tuple[dict, list[
                 raise KubeletError(f'volume {item["name"]}: only hostPath, projected and configMap volumes are '
                                    'supported')
             mounts.append({'source': source, 'target': item['mountPath'], 'readOnly': bool(item.get('readOnly')),
-                           'create': create})
+                           'create': create, 'propagation': item.get('mountPropagation')})
         env = {'PATH': IMAGE_PATH, 'KUBERNETES_SERVICE_HOST': api[0], 'KUBERNETES_SERVICE_PORT': str(api[1]),
                **_env(container, vm, namespace)}
+        limit = container.get('resources', {}).get('limits', {}).get('memory')
         containers.append({'name': container['name'], 'init': init, 'mounts': mounts, 'env': env,
-                           'argv': [*container.get('command', []), *container.get('args', [])]})
+                           'argv': [*container.get('command', []), *container.get('args', [])],
+                           'memory_limit': memory_bytes(limit) if limit else None})
     return {'state': str(state), 'rootfs': str(state / 'rootfs'), 'containers': containers, 'files': {}}, projected
 
 
@@ -165,10 +179,7 @@ class VmKubelet:
 
     def unpack_image(self, vm: Vm, ref: str, rootfs: str) -> None:
         """The image's single layer from the lab's archive into rootfs (the node's image pull)."""
-        images = labimages.Images(self.plan, {})
-        archive = images.archive(ref)
-        if not archive.is_file():
-            labimages.Maker(images, self.runner).ensure()
+        archive = labimages.Images(self.plan, {}).archive(ref)
         if not archive.is_file():
             raise KubeletError(f'no image archive for {ref} at {archive}: the lab makes only its own images')
         with tarfile.open(archive) as outer:
@@ -192,6 +203,8 @@ class VmKubelet:
         if len(images) != 1:
             raise KubeletError(f'daemonset {namespace}/{name}: one image expected, found {sorted(images)}')
         image = images.pop()
+        # Made or remade when an input is newer, as `kubelets up` does.
+        labimages.Maker(labimages.Images(self.plan, {}), self.runner).ensure()
         for vm in self.plan.vm.vms:
             spec, projected = pod_spec(daemonset, vm, (str(vm.api_address), self.plan.vm.api_port))
             for item in projected:

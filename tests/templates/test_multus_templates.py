@@ -144,7 +144,7 @@ def test_thin_daemonset(rendered):
     assert mounts(main) == {'/host/etc/cni/net.d': 'cni', '/host/opt/cni/bin': 'cnibin'}
     assert host_paths(spec) == {'cni': '/etc/cni/net.d', 'cnibin': '/opt/cni/bin'}
     assert 'automountServiceAccountToken' not in spec
-    assert main['resources'] == {'requests': {'cpu': '100m', 'memory': '50Mi'}, 'limits': {'cpu': '100m', 'memory': '50Mi'}}
+    assert main['resources'] == {'requests': {'cpu': '100m', 'memory': '50Mi'}, 'limits': {'cpu': '100m', 'memory': '300Mi'}}
     assert main['securityContext'] == {'privileged': True}
 
 

@@ -18,6 +18,7 @@ from vmtools import VM1, VM2, declared, in_vm, netns, run_daemonset, wait_for_fi
 
 ATTACHMENT = "ipvlan-conf-1"
 
+
 @pytest.fixture(scope="module", name="multus_running")
 def fixture_multus_running():
     """The kubelet stand-in runs the collection's Multus DaemonSet pod in both VMs."""

@@ -131,3 +131,14 @@ def wait_for_files(vm: lab_plan.Vm, *paths: str) -> None:
     """Until every path exists in the VM (what a DaemonSet pod writes once it runs); bounded."""
     tests = " && ".join(f"test -f {path}" for path in paths)
     in_vm(vm, f"for i in $(seq 60); do {tests} && exit 0; sleep 1; done; exit 1")
+
+
+def site(*args: str) -> subprocess.CompletedProcess:
+    """The collection's site.yml on the VM world (its step `cilium` is the cluster scenario's), without colours."""
+    playbook = Path(sys.executable).with_name("ansible-playbook")
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", PY_COLORS="0")
+    proc = subprocess.run([str(playbook), "-i", str(REPO / "inventories" / "lab-vm"), str(REPO / "playbooks" / "site.yml"),
+                           "--skip-tags", "cilium", *args], capture_output=True, text=True, timeout=1200, check=False,
+                          env=env, cwd=REPO)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    return proc

@@ -51,7 +51,8 @@ def test_containers_run_in_order_with_host_paths_env_and_the_api_address():
     assert main['argv'] == ['/thin_entrypoint', '--multus-conf-file=auto']
     assert main['env']['NODE'] == 'vm1' and main['env']['LEVEL'] == 'debug'
     assert (main['env']['KUBERNETES_SERVICE_HOST'], main['env']['KUBERNETES_SERVICE_PORT']) == ('198.18.65.10', '443')
-    assert {'source': '/etc/cni/net.d', 'target': '/host/etc/cni/net.d', 'readOnly': False, 'create': True} \
+    assert {'source': '/etc/cni/net.d', 'target': '/host/etc/cni/net.d', 'readOnly': False, 'create': True,
+            'propagation': None} \
         in main['mounts']
     assert spec['rootfs'] == '/run/mhm-kubelet/pods/kube-system_kube-multus-ds/rootfs'
     # The default service account mount, as the API server's admission adds it: once, for both containers.
@@ -96,3 +97,18 @@ def test_env_from_unsupported_fields_is_refused():
     template['containers'][0]['env'] = [{'name': 'IP', 'valueFrom': {'fieldRef': {'fieldPath': 'status.podIP'}}}]
     with pytest.raises(vmkubelet.KubeletError, match='env IP'):
         vmkubelet.pod_spec(daemonset(template), VM, API)
+
+
+@pytest.mark.parametrize('quantity, expected', [('50Mi', 50 * 2**20), ('1G', 10**9), ('128974848', 128974848),
+                                                ('2Ki', 2048)])
+def test_memory_quantities(quantity, expected):
+    assert vmkubelet.memory_bytes(quantity) == expected
+
+
+def test_a_memory_limit_reaches_the_container():
+    template = thin()
+    template['containers'][0]['resources'] = {'limits': {'memory': '50Mi'}, 'requests': {'memory': '50Mi'}}
+    spec, _projected = vmkubelet.pod_spec(daemonset(template), VM, API)
+    assert [c['memory_limit'] for c in spec['containers']] == [None, 50 * 2**20]
+    with pytest.raises(vmkubelet.KubeletError, match="memory quantity '1.5Gi'"):
+        vmkubelet.memory_bytes('1.5Gi')
