@@ -86,6 +86,7 @@ def cmd_tool(args: argparse.Namespace) -> int:
 
 # Tools with a command line of their own: group -> (module, help).
 TOOLS = {
+    'audit': ('auditcounts', "the lab API server's requests by verb and resource, from its audit log"),
     'service-proxy': ('serviceproxy', "the kubernetes ClusterIP, forwarded to the API server (started by kubelets)"),
     'image-archive': ('imagearchive', 'a container image from a directory, as a docker-archive tar'),
 }
@@ -230,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         if args.func not in (cmd_cluster, cmd_kubelets, cmd_tool):
             top.error(f'unrecognized arguments: {" ".join(extra)}')
-        # An option first (`clusterctl --help`, `image-archive --help`), which REMAINDER does not take.
+        # An option first (`clusterctl --help`, `audit --mark`), which REMAINDER does not take.
         args.args = extra + args.args
     try:
         return args.func(args)
