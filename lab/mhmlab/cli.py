@@ -86,6 +86,7 @@ def cmd_tool(args: argparse.Namespace) -> int:
 
 # Tools with a command line of their own: group -> (module, help).
 TOOLS = {
+    'datapath': ('datapath', "the data-path check: the nodes' plugins and per-node configs in pod namespaces"),
     'audit': ('auditcounts', "the lab API server's requests by verb and resource, from its audit log"),
     'service-proxy': ('serviceproxy', "the kubernetes ClusterIP, forwarded to the API server (started by kubelets)"),
     'image-archive': ('imagearchive', 'a container image from a directory, as a docker-archive tar'),
