@@ -26,7 +26,7 @@ packages=(
   qemu-system-x86             # the VM workers (python -m mhmlab vms): Debian's kernel under TCG
   rsync                       # hack/sanity.sh copies the tree for ansible-test
   shellcheck                  # the shellcheck test of ansible-test sanity
-  python3                     # Ansible on the nodes, the mirror's HTTP server, datapath_check.py
+  python3                     # Ansible on the nodes, the mirror's HTTP server, the lab package (mhmlab)
   tar
   util-linux                  # unshare, nsenter, setsid, findmnt, flock
 )

@@ -2,11 +2,12 @@
 # Copyright: (c) 2026, multihome.multus contributors
 """The command line: ``python -m mhmlab plan {env,shell,nodes}``, ``inventory write [--check]`` and
 ``nodes up|add|remove|down|status|env|exec|ssh|sweep-cgroups`` (lab/labctl), ``cluster ...``
-(lab/cluster/clusterctl) and ``kubelets ...`` (lab/cluster/kubeletctl)."""
+(lab/cluster/clusterctl), ``kubelets ...`` (lab/cluster/kubeletctl), ``vms ...`` and the tools of TOOLS."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -79,6 +80,17 @@ def cmd_kubelets(args: argparse.Namespace) -> int:
     return kubelets.run(args.args, _plan(args))
 
 
+def cmd_tool(args: argparse.Namespace) -> int:
+    return importlib.import_module(f'mhmlab.{TOOLS[args.group][0]}').main(args.args)
+
+
+# Tools with a command line of their own: group -> (module, help).
+TOOLS = {
+    'datapath': ('datapath', "the data-path check: the nodes' plugins and per-node configs in pod namespaces"),
+    'audit': ('auditcounts', "the lab API server's requests by verb and resource, from its audit log"),
+    'service-proxy': ('serviceproxy', "the kubernetes ClusterIP, forwarded to the API server (started by kubelets)"),
+    'image-archive': ('imagearchive', 'a container image from a directory, as a docker-archive tar'),
+}
 NODES_COMMANDS = {
     'up': '[NODE...]  create the lab base and the nodes (default: the plan\'s default nodes)',
     'add': 'NODE  add one node to a running lab (e.g. new-worker)',
@@ -180,7 +192,8 @@ def parser() -> argparse.ArgumentParser:
     nodes.set_defaults(func=cmd_nodes)
     for name, text, func in (
             ('cluster', 'the lab cluster: control plane on loopback (lab/cluster/clusterctl)', cmd_cluster),
-            ('kubelets', "containerd and kubelet in the lab's nodes (lab/cluster/kubeletctl)", cmd_kubelets)):
+            ('kubelets', "containerd and kubelet in the lab's nodes (lab/cluster/kubeletctl)", cmd_kubelets),
+            *((tool, text, cmd_tool) for tool, (_module, text) in TOOLS.items())):
         group = groups.add_parser(name, help=text, add_help=False)
         group.add_argument('args', nargs=argparse.REMAINDER, metavar='ARG')
         group.set_defaults(func=func)
@@ -217,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     top = parser()
     args, extra = top.parse_known_args(argv)
     if extra:
-        if args.func not in (cmd_cluster, cmd_kubelets):
+        if args.func not in (cmd_cluster, cmd_kubelets, cmd_tool):
             top.error(f'unrecognized arguments: {" ".join(extra)}')
-        # `clusterctl --help`: an option before the command, which REMAINDER does not take.
+        # An option first (`clusterctl --help`, `audit --mark`), which REMAINDER does not take.
         args.args = extra + args.args
     try:
         return args.func(args)

@@ -3,8 +3,8 @@
 """What the lab's kubelets change on the host: the ClusterIP proxy and the kernel tunables a kubelet sets.
 
 The `kubernetes` Service's ClusterIP sits on the host end of the management
-bridge, where lab/cluster/service_proxy.py forwards it to the API server on
-loopback. The kubelet sets a few global sysctls on start
+bridge, where ``python -m mhmlab service-proxy`` (mhmlab.serviceproxy) forwards
+it to the API server on loopback. The kubelet sets a few global sysctls on start
 (protectKernelDefaults=false): saved before the first kubelet starts, restored
 after the last stops.
 """
@@ -12,13 +12,16 @@ after the last stops.
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from mhmlab import procs, waits
 from mhmlab.runner import Runner
 
-SERVICE_PROXY = Path(__file__).resolve().parents[1] / 'cluster' / 'service_proxy.py'
+LAB = Path(__file__).resolve().parents[1]
+SERVICE_PROXY = ('-m', 'mhmlab', 'service-proxy')
 KERNEL_TUNABLES = ('vm.overcommit_memory', 'vm.panic_on_oom', 'kernel.panic', 'kernel.panic_on_oops',
                    'kernel.keys.root_maxkeys', 'kernel.keys.root_maxbytes')
 SOCKET_WAIT = 30
@@ -35,7 +38,7 @@ def stop(pid: int, prog: str) -> None:
     procs.stop([pid], prog=prog, wait=functools.partial(waits.until, steps=STOP_STEPS))
 
 
-def spawn(argv: list[str], log: Path, pid_file: Path) -> subprocess.Popen:
+def spawn(argv: list[str], log: Path, pid_file: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     """A daemon in a session of its own, output appended to log, its pid in pid_file.
 
     Until it has exec'd, its command line is still ours: ask the returned child
@@ -43,7 +46,7 @@ def spawn(argv: list[str], log: Path, pid_file: Path) -> subprocess.Popen:
     """
     with open(log, 'a', encoding='utf-8') as out:
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,  # pylint: disable=consider-using-with
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+                                 stderr=subprocess.STDOUT, start_new_session=True, env=env)
     pid_file.write_text(f'{child.pid}\n', encoding='utf-8')
     return child
 
@@ -57,16 +60,16 @@ def listening(runner: Runner, address: str, port: int) -> bool:
     return f'{address}:{port}' in listeners(runner, port)
 
 
-def start_service_proxy(runner: Runner, state: Path, python: Path, bridge: str, listen: tuple[str, int],
-                        target: str, prog: str) -> None:
+def start_service_proxy(runner: Runner, state: Path, bridge: str, listen: tuple[str, int], target: str,
+                        prog: str) -> None:
     """The ClusterIP (listen) on the bridge, forwarded to the API server (target); a no-op while it runs."""
     pid_file = state / 'service-proxy.pid'
-    if daemon_pid(pid_file, SERVICE_PROXY.name):
+    if daemon_pid(pid_file, ' '.join(SERVICE_PROXY)):
         return
     address, port = listen
     runner.ip('addr', 'replace', f'{address}/32', 'dev', bridge)
-    child = spawn([str(python), str(SERVICE_PROXY), '--listen', f'{address}:{port}', '--target', target],
-                  state / 'service-proxy.log', pid_file)
+    child = spawn([sys.executable, *SERVICE_PROXY, '--listen', f'{address}:{port}', '--target', target],
+                  state / 'service-proxy.log', pid_file, env={**os.environ, 'PYTHONPATH': str(LAB)})
 
     def up() -> bool:
         if child.poll() is not None:
@@ -78,7 +81,7 @@ def start_service_proxy(runner: Runner, state: Path, python: Path, bridge: str, 
 
 
 def stop_service_proxy(runner: Runner, state: Path, address: str, prog: str) -> None:
-    if pid := daemon_pid(state / 'service-proxy.pid', SERVICE_PROXY.name):
+    if pid := daemon_pid(state / 'service-proxy.pid', ' '.join(SERVICE_PROXY)):
         stop(pid, prog)
     out = runner.run(['ip', '-o', 'addr', 'show', 'to', f'{address}/32'], timeout=10, check=False).stdout
     for line in out.splitlines():

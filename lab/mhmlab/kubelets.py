@@ -170,14 +170,12 @@ class Kubelets:
             raise KubeletError('the lab cluster is not healthy: run lab/cluster/clusterctl up first')
         if not os.access(self.kubelet, os.X_OK):
             raise KubeletError(f'no {self.kubelet}: clusterctl up builds it')
-        if not os.access(self.images.python, os.X_OK):
-            raise KubeletError(f'no {self.images.python}: run make setup first')
         if not (shutil.which('containerd') and shutil.which('runc')):
             raise KubeletError('containerd or runc missing: run hack/install-packages.sh (make setup)')
         (self.state / 'nodes').mkdir(parents=True, exist_ok=True)
         labimages.Maker(self.images, self.runner).ensure()
         self.node_pid(nodes[0])
-        hostside.start_service_proxy(self.runner, self.state, self.images.python, self.plan.management.bridge,
+        hostside.start_service_proxy(self.runner, self.state, self.plan.management.bridge,
                                      (self.cp.service_ip, self.cp.service_port),
                                      f'{self.cp.address}:{self.cp.apiserver_port}', PROG)
         hostside.save_sysctls(self.runner, self.state / 'host-sysctls')

@@ -5,15 +5,13 @@
 busybox, the sandbox ("pause") image, Multus laid out like the upstream image
 from the binaries built from its Go modules (under the name the lab inventory's
 mirror override gives it), whereabouts laid out like its release image, and
-the lab's Cilium for >= 1.14 and < 1.14. An
-archive is remade only when an input is newer (lab/cluster/image_archive.py
-writes it).
+the lab's Cilium for >= 1.14 and < 1.14. An archive is remade only when an
+input is newer (mhmlab.imagearchive writes it).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import shutil
@@ -22,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from mhmlab import imagearchive
 from mhmlab.controlplane import BUILD, cluster_bin
 from mhmlab.plan import Plan
 from mhmlab.runner import Runner
@@ -29,7 +28,7 @@ from mhmlab.runner import Runner
 PROG = 'kubeletctl'
 LAB = Path(__file__).resolve().parents[1]
 CLUSTER_DIR = LAB / 'cluster'
-IMAGE_ARCHIVE = CLUSTER_DIR / 'image_archive.py'
+IMAGE_ARCHIVE = Path(imagearchive.__file__)
 BUSYBOX = '/bin/busybox'
 BUSYBOX_IMAGE = 'docker.io/library/busybox:1.36.1'
 PAUSE_IMAGE = 'registry.k8s.io/pause:3.10'
@@ -40,7 +39,6 @@ WHEREABOUTS_FILES = ('whereabouts', 'ip-control-loop', 'install-cni.sh', 'lib.sh
 PAUSE_SCRIPT = 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
 # The legacy release's hook scripts need bash and GNU find (-delete).
 LEGACY_TOOLS = ('/bin/bash', '/usr/bin/find')
-ARCHIVE_WAIT = 300
 BUILD_WAIT = 3 * 3600
 
 
@@ -60,10 +58,6 @@ class Images:
     @property
     def dir(self) -> Path:
         return self.cache / 'lab-images'
-
-    @property
-    def python(self) -> Path:
-        return self.cache / 'venv' / 'bin' / 'python'
 
     @property
     def multus_version(self) -> str:
@@ -149,7 +143,8 @@ class Maker:
     def __init__(self, images: Images, runner: Runner):
         self.images, self.runner = images, runner
 
-    def make(self, ref: str, inputs: Sequence[Path | str], fill: Callable[[Path], None], *options: str) -> None:
+    def make(self, ref: str, inputs: Sequence[Path | str], fill: Callable[[Path], None], *,
+             entrypoint: list[str] | None = None, cmd: list[str] | None = None) -> None:
         archive = self.images.archive(ref)
         # This file too: how an image is laid out is written here.
         if fresh(archive, [*inputs, IMAGE_ARCHIVE, Path(__file__)]):
@@ -158,9 +153,8 @@ class Maker:
         self.images.dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix='.rootfs.', dir=self.images.dir) as work:
             fill(Path(work))
-            done = self.runner.run([self.images.python, IMAGE_ARCHIVE, work, archive, '--tag', ref, *options],
-                                   timeout=ARCHIVE_WAIT)
-            sys.stderr.write(done.stdout)
+            image_id = imagearchive.write_archive(Path(work), archive, [ref], entrypoint, cmd, [])
+            print(imagearchive.summary(archive, image_id, [ref]), file=sys.stderr, flush=True)
 
     def build(self, what: str, env: Mapping[str, str] | None = None) -> None:
         done = self.runner.run(['nice', '-n', '10', 'bash', BUILD, what], timeout=BUILD_WAIT, check=False,
@@ -205,26 +199,26 @@ class Maker:
         if not os.access(images.multus_bin / 'multus-daemon', os.X_OK):
             log('building the Multus binaries')
             self.build('multus', {'MULTUS_VERSION': images.multus_version})
-        self.make(BUSYBOX_IMAGE, [BUSYBOX], self.fill_busybox, '--cmd', json.dumps(['sh']))
-        self.make(PAUSE_IMAGE, [BUSYBOX], self.fill_busybox, '--entrypoint', json.dumps(['/bin/sh', '-c', PAUSE_SCRIPT]))
+        self.make(BUSYBOX_IMAGE, [BUSYBOX], self.fill_busybox, cmd=['sh'])
+        self.make(PAUSE_IMAGE, [BUSYBOX], self.fill_busybox, entrypoint=['/bin/sh', '-c', PAUSE_SCRIPT])
         multus = [images.multus_bin / n for n in ('install_multus', 'thin_entrypoint', *MULTUS_SRC_BINARIES)]
-        self.make(images.multus_image, multus, self.fill_multus, '--entrypoint', json.dumps(['/thin_entrypoint']))
+        self.make(images.multus_image, multus, self.fill_multus, entrypoint=['/thin_entrypoint'])
         # The thick flavour's tag (the multus role's multus_image_ref); the same files.
-        self.make(f'{images.multus_image}-thick', multus, self.fill_multus, '--entrypoint',
-                  json.dumps(['/usr/src/multus-cni/bin/multus-daemon']))
+        self.make(f'{images.multus_image}-thick', multus, self.fill_multus,
+                  entrypoint=['/usr/src/multus-cni/bin/multus-daemon'])
         if not os.access(images.whereabouts_bin / 'ip-control-loop', os.X_OK):
             log('building whereabouts')
             self.build('whereabouts')
         self.make(images.whereabouts_image, [BUSYBOX, *(images.whereabouts_bin / n for n in WHEREABOUTS_FILES)],
-                  self.fill_whereabouts, '--cmd', json.dumps(['/install-cni.sh']))
+                  self.fill_whereabouts, cmd=['/install-cni.sh'])
         if not (os.access(images.cilium_bin / 'cilium-cni-config', os.X_OK)
                 and os.access(images.cilium_legacy_bin / 'cni-install.sh', os.X_OK)):
             log("building the lab's Cilium agent")
             self.build('cilium')
-        agent = json.dumps(['/usr/bin/cilium-agent'])
+        agent = ['/usr/bin/cilium-agent']
         config = images.cilium_bin / 'cilium-cni-config'
         self.make(f'quay.io/cilium/cilium:{self.images.plan.versions.cilium}', [BUSYBOX, config], self.fill_cilium,
-                  '--entrypoint', agent)
+                  entrypoint=agent)
         self.make(f'quay.io/cilium/cilium:{self.images.plan.versions.cilium_legacy}',
                   [BUSYBOX, *LEGACY_TOOLS, config, images.cilium_legacy_bin / 'cni-install.sh',
-                   CLUSTER_DIR / 'images' / 'cilium-agent-legacy'], self.fill_cilium_legacy, '--entrypoint', agent)
+                   CLUSTER_DIR / 'images' / 'cilium-agent-legacy'], self.fill_cilium_legacy, entrypoint=agent)

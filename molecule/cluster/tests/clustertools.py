@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 from labtools import LABCTL, REPO, run
+from mhmlab import auditcounts  # importable once labtools put lab/ on sys.path
 
 CACHE = Path(os.environ.get("MULTIHOME_CACHE", Path.home() / ".cache" / "multihome-multus"))
 KUBECONFIG = CACHE / "cluster" / "kubeconfig"
 CONTEXT = "mhm-lab"
 MARKS = CACHE / "cluster" / "audit-marks"
-AUDIT_COUNTS = REPO / "lab" / "cluster" / "audit_counts.py"
+AUDIT_LOG = auditcounts.default_log()
 INVENTORY = REPO / "inventories" / "lab-cluster"
 KUBELETCTL = REPO / "lab" / "cluster" / "kubeletctl"
 NODES = ("node1", "node2")
@@ -69,20 +69,15 @@ def cilium_variant(variant: str) -> None:
 
 def mark() -> int:
     """The audit log's current size, for a later audit_counts()."""
-    proc = run(["python3", str(AUDIT_COUNTS), "--mark"])
-    assert proc.returncode == 0, proc.stderr
-    return int(proc.stdout)
+    return auditcounts.log_size(AUDIT_LOG)
 
 
 def audit_counts(title: str, offset: int, end: int | None = None) -> dict:
     """Print the request table of the collection's user between two marks; return its JSON form."""
-    span = ["--offset", str(offset)] + (["--end", str(end)] if end is not None else [])
+    counted = auditcounts.summary(AUDIT_LOG, offset, end)
     print(f"==== audit counts: {title} ====")
-    table = run(["python3", str(AUDIT_COUNTS), *span])
-    assert table.returncode == 0, table.stderr
-    counted = subprocess.run(["python3", str(AUDIT_COUNTS), *span, "--json"], capture_output=True, text=True, timeout=120, check=False)
-    assert counted.returncode == 0, counted.stderr
-    return json.loads(counted.stdout)
+    print("\n".join(auditcounts.text_lines(counted)))
+    return counted
 
 
 def writes_by_verb(counts: dict) -> dict[str, int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "lab"))
+from mhmlab import datapath  # noqa: E402  pylint: disable=wrong-import-position
 from mhmlab import plan as lab_plan  # noqa: E402  pylint: disable=wrong-import-position
 
 # The lab's address plan, as the lab's tools compute it (MHM_LAB_MAX_NODES, MULTIHOME_CACHE).
@@ -29,6 +30,14 @@ def run(argv: list[str], timeout: int = 900) -> subprocess.CompletedProcess:
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, env=env)
     print(f"$ {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
     return proc
+
+
+def datapath_check(*args: str) -> tuple[int, str]:
+    """The lab's data-path check (python -m mhmlab datapath ARGS), run here: its exit status and report, echoed."""
+    print(f"$ python -m mhmlab datapath {' '.join(args)}")
+    code, out = datapath.check(list(args))
+    print(out)
+    return code, out
 
 
 def in_node(node: str, command: str) -> str:

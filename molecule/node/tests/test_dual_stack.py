@@ -6,7 +6,7 @@ The lab's attachment is redeclared with ``dual_stack: true`` and a route per
 family, and each worker gets the IPv6 secondaries of the lab plan in
 ``secondary_nic_addresses6`` (declared, as a cloud assigns them: the nodes
 themselves hold no IPv6 address). site.yml writes the per-node files;
-lab/datapath_check.py then runs the real plugins with them: each pod holds one
+the lab's data-path check (mhmlab.datapath) then runs the real plugins with them: each pod holds one
 address of each family from its own node's ranges, has both subnet routes and
 the configured ones, pings the other pods in both families, and reaches an
 address of each route's destination through the route's gateway (the lab's
@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import sys
 
 import pytest
 import yaml
-from labtools import PLAN, REPO, SITE, in_node, run
+from labtools import PLAN, REPO, SITE, datapath_check, in_node, run
 
 NODES = ("node1", "node2")
 ATTACHMENT = "macvlan-net1"
@@ -65,16 +64,16 @@ def test_node_files_carry_both_families_and_the_routes(dual_stack_run):
 
 def test_datapath_in_both_families_and_through_the_routes(dual_stack_run):
     assert dual_stack_run.returncode == 0, dual_stack_run.stdout[-3000:]
-    proc = run([sys.executable, str(REPO / "lab" / "datapath_check.py"), "--attachment", ATTACHMENT, *NODES], timeout=600)
-    assert proc.returncode == 0 and " 0 failed" in proc.stdout, proc.stdout + proc.stderr
-    passed = [line for line in proc.stdout.splitlines() if line.startswith("PASS")]
+    code, out = datapath_check("--attachment", ATTACHMENT, *NODES)
+    assert code == 0 and " 0 failed" in out, out
+    passed = [line for line in out.splitlines() if line.startswith("PASS")]
     for name in NODES:
         v6 = PLAN.node(name).secondaries6[0].network
         inside6 = [line for line in passed if line.startswith(f"PASS    {name} ") and "inside the node range" in line
                    and ipaddress.ip_address(line.split(": ", 1)[1].split()[0]) in v6]
-        assert len(inside6) >= 2, f"{name}: no pod got an IPv6 address of its range:\n{proc.stdout}"
-    assert [line for line in passed if "ping" in line and "-> " in line and "2001:2:0:1::" in line], proc.stdout
+        assert len(inside6) >= 2, f"{name}: no pod got an IPv6 address of its range:\n{out}"
+    assert [line for line in passed if "ping" in line and "-> " in line and "2001:2:0:1::" in line], out
     for route in ROUTES:
         target = ipaddress.ip_network(route["dst"])[1]
-        assert [line for line in passed if f"routes {target} through {route['dst']}" in line], proc.stdout
-        assert [line for line in passed if f"-> router {target} via" in line], proc.stdout
+        assert [line for line in passed if f"routes {target} through {route['dst']}" in line], out
+        assert [line for line in passed if f"-> router {target} via" in line], out

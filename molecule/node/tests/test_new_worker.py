@@ -19,10 +19,9 @@ import hashlib
 import ipaddress
 import json
 import re
-import sys
 
 import pytest
-from labtools import LABCTL, REPO, SITE, SNAPSHOT, in_node, recap, run
+from labtools import LABCTL, REPO, SITE, SNAPSHOT, datapath_check, in_node, recap, run
 
 NEW = "new-worker"
 OTHERS = ("node1", "node2")
@@ -73,8 +72,8 @@ def test_onboarding(playbook):
     conf = json.loads(in_node(NEW, f"cat /etc/cni/multus/net.d/{ATTACHMENT}.conf"))
     assert (conf["ipam"]["rangeStart"], conf["ipam"]["rangeEnd"]) == (str(secondaries[0]), str(secondaries[-1]))
 
-    datapath = run([sys.executable, str(REPO / "lab" / "datapath_check.py"), *OTHERS, NEW])
-    assert datapath.returncode == 0, datapath.stdout + datapath.stderr
+    code, out = datapath_check(*OTHERS, NEW)
+    assert code == 0, out
 
 
 def test_uninstall_puts_back_the_plugin_that_was_there(playbook):

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
-"""image_archive: a container image from a directory, as a docker-archive tar.
+"""A container image from a directory, as a docker-archive tar (``python -m mhmlab image-archive``).
 
 The lab has no registry and no image builder. This writes the format of
 `docker save` (manifest.json, one layer, an image config), which
 `ctr images import` loads into a node's containerd under the given names.
 The layer is reproducible: entries sorted, owner root, mtime 0.
 
-    python image_archive.py ROOTFS OUT.tar --tag ghcr.io/org/image:v1 \
+    python -m mhmlab image-archive ROOTFS OUT.tar --tag ghcr.io/org/image:v1 \
         [--tag ...] [--entrypoint '["/bin/sh"]'] [--cmd '[...]'] [--env K=V ...]
 """
 
@@ -47,7 +47,7 @@ def image_config(diff_id: str, entrypoint: list | None, cmd: list | None, env: l
         config['Cmd'] = cmd
     return {'architecture': 'amd64', 'os': 'linux', 'config': config,
             'rootfs': {'type': 'layers', 'diff_ids': [diff_id]},
-            'history': [{'created_by': 'multihome.multus lab/cluster/image_archive.py'}]}
+            'history': [{'created_by': 'multihome.multus mhmlab.imagearchive'}]}
 
 
 def add_file(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -74,21 +74,22 @@ def write_archive(rootfs: Path, out: Path, tags: list[str], entrypoint: list | N
     return config_name.removesuffix('.json')
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+def summary(out: Path, image_id: str, tags: list[str]) -> str:
+    """The line that reports a written archive."""
+    return f'{out}: sha256:{image_id} {" ".join(tags)}'
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m mhmlab image-archive', description=__doc__.split('\n', 1)[0])
     parser.add_argument('rootfs', type=Path)
     parser.add_argument('out', type=Path)
     parser.add_argument('--tag', action='append', required=True, help='full image reference, repeatable')
     parser.add_argument('--entrypoint', type=json.loads, help='JSON list')
     parser.add_argument('--cmd', type=json.loads, help='JSON list')
     parser.add_argument('--env', action='append', default=[], help='K=V, repeatable')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not args.rootfs.is_dir():
         parser.error(f'{args.rootfs} is not a directory')
     image_id = write_archive(args.rootfs, args.out, args.tag, args.entrypoint, args.cmd, args.env)
-    print(f'{args.out}: sha256:{image_id} {" ".join(args.tag)}')
+    print(summary(args.out, image_id, args.tag))
     return 0
-
-
-if __name__ == '__main__':
-    raise SystemExit(main())

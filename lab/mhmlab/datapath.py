@@ -3,7 +3,7 @@
 """Data-path check of the namespace lab (run as root on the controller).
 
 For every given lab node this enters the node (the mount, net and UTS
-namespaces of its sshd, found with ``lab/labctl env``), creates two pod network
+namespaces of its sshd, as ``labctl env`` finds it), creates two pod network
 namespaces and runs the real CNI plugins the collection installed in the node's
 /opt/cni/bin with the per-node config it wrote to
 /etc/cni/multus/net.d/<attachment>.conf, the way a runtime would: standard CNI_*
@@ -34,10 +34,11 @@ a pod beyond the node's declared addresses gets none, with host-local's error
 shown. A clean run ends with ``ipvlan l3: PASSED``. Pods are always deleted (CNI DEL, then the namespace), also after a
 failure. Exit status: 0 when every check that ran passed, 1 otherwise.
 
-Usage: python3 lab/datapath_check.py [--attachment NAME] [NODE ...]
+Usage: python3 -m mhmlab datapath [--attachment NAME] [NODE ...]
        (default nodes: node1 node2; default attachment: macvlan-net1)
-       python3 lab/datapath_check.py --vms [--attachment NAME] [VM ...]
+       python3 -m mhmlab datapath --vms [--attachment NAME] [VM ...]
        (default VMs: vm1 vm2; default attachment: ipvlan-conf-1)
+From Python: ``check(argv)`` runs it and returns the exit status and the report.
 """
 
 from __future__ import annotations
@@ -46,18 +47,18 @@ import argparse
 import contextlib
 import copy
 import dataclasses
+import io
 import ipaddress
 import json
 import os
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 
+from mhmlab import nodes as lab_nodes
 from mhmlab import plan as lab_plan
 from mhmlab import vms
 
-LABCTL = Path(__file__).resolve().parent / "labctl"
 CONF_DIR = "/etc/cni/multus/net.d"
 CNI_PATH = "/opt/cni/bin"
 IFNAME = "net1"
@@ -110,20 +111,12 @@ class Range:
 class Node:
     """A lab node, entered with nsenter through the PID of its sshd."""
 
-    def __init__(self, name: str, labctl: Path) -> None:
+    def __init__(self, name: str, lab: lab_nodes.Lab) -> None:
         self.name = name
-        proc = subprocess.run([str(labctl), "env", name], capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        if proc.returncode != 0:
-            raise CheckError(f"{name}: labctl env failed: {proc.stderr.strip() or proc.stdout.strip()}")
-        env = {}
-        for line in proc.stdout.splitlines():
-            words = shlex.split(line)
-            if words and "=" in words[0]:
-                key, value = words[0].split("=", 1)
-                env[key] = value
-        if not env.get("MHM_PID", "").isdigit():
-            raise CheckError(f"{name}: labctl env printed no MHM_PID")
-        self.pid = env["MHM_PID"]
+        try:
+            self.pid = str(lab.require_up(lab.node(name)))
+        except lab_nodes.LabError as exc:
+            raise CheckError(f"{name}: {exc}") from exc
 
     def run(self, argv: list[str], *, stdin: str | None = None, env: dict | None = None,
             check: bool = True) -> subprocess.CompletedProcess:
@@ -489,10 +482,9 @@ def ipvlan_conf(conf: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the check; return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(prog="python -m mhmlab datapath", description=__doc__.split("\n", 1)[0])
     parser.add_argument("nodes", nargs="*", help="lab nodes (default: node1 node2; with --vms: vm1 vm2)")
     parser.add_argument("--attachment", help="per-node config name (default: macvlan-net1; with --vms: ipvlan-conf-1)")
-    parser.add_argument("--labctl", type=Path, default=LABCTL, help="path of labctl")
     parser.add_argument("--vms", action="store_true", help="the VM workers of python -m mhmlab vms")
     args = parser.parse_args(argv)
     plan = lab_plan.from_env()
@@ -508,7 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     table: list[tuple[str, str, str, str, str]] = []
     path = f"{CONF_DIR}/{args.attachment}.conf"
     try:
-        nodes = [VmNode(name, plan) if args.vms else Node(name, args.labctl) for name in args.nodes]
+        lab = None if args.vms else lab_nodes.Lab(plan)
+        nodes = [VmNode(name, plan) if args.vms else Node(name, lab) for name in args.nodes]
         for node in nodes:
             if isinstance(node, VmNode):
                 eth1_primary_only(report, node, "before the pods")
@@ -565,5 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if counts["FAIL"] or not counts["PASS"] else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def check(argv: list[str]) -> tuple[int, str]:
+    """Run the check in this process: its exit status and what it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(argv)
+    return code, out.getvalue()

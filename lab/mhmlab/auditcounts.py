@@ -3,7 +3,7 @@
 """Count the lab API server's requests by verb and resource from its audit log.
 
 The lab cluster (lab/cluster/clusterctl) logs every request at Metadata level,
-one JSON event per line. This script reads the events after a marker and prints
+one JSON event per line. This reads the events after a marker and prints
 a table of request counts by verb and resource; a resource is written like
 kubectl names it, with its group: ``pods``, ``pods/status``,
 ``daemonsets.apps``, ``leases.coordination.k8s.io``. Requests without a
@@ -35,10 +35,10 @@ Exit status: 0 done; 1 ``--assert-read-only`` found a create, update, patch,
 delete or deletecollection (or a POST/PUT/PATCH/DELETE to a non-resource URL);
 2 bad arguments or an unreadable log.
 
-Usage:
-    python3 lab/cluster/audit_counts.py --mark
-    python3 lab/cluster/audit_counts.py --offset 123456 --assert-read-only
-    python3 lab/cluster/audit_counts.py --since 2026-11-28T11:00:00Z --json
+Usage (``PYTHONPATH=lab``; from Python: ``log_size``, ``summary``, ``text_lines``):
+    python3 -m mhmlab audit --mark
+    python3 -m mhmlab audit --offset 123456 --assert-read-only
+    python3 -m mhmlab audit --since 2026-11-28T11:00:00Z --json
 """
 
 from __future__ import annotations
@@ -49,13 +49,12 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
-DEFAULT_LOG = os.path.join(
-    os.environ.get("MULTIHOME_CACHE") or os.path.expanduser("~/.cache/multihome-multus"),
-    "cluster",
-    "audit.log",
-)
+from mhmlab import plan as lab_plan
+from mhmlab.controlplane import ControlPlane
+
 COMPONENT_USERS = ("kwok-admin",)
 WRITE_VERBS = frozenset(("create", "update", "patch", "delete", "deletecollection"))
 NON_RESOURCE_WRITE_VERBS = frozenset(("post", "put", "patch", "delete"))
@@ -65,6 +64,19 @@ REVIEW_GROUPS = frozenset(("authentication.k8s.io", "authorization.k8s.io"))
 
 class UsageError(Exception):
     """A bad argument or an unreadable log."""
+
+
+def default_log() -> str:
+    """The lab cluster's audit log ($MULTIHOME_CACHE/cluster/audit.log)."""
+    return str(ControlPlane.from_plan(lab_plan.from_env()).audit_link)
+
+
+def log_size(path: str) -> int:
+    """The log's size in bytes: a marker, for a later --offset or --end."""
+    try:
+        return os.stat(path).st_size
+    except OSError as exc:
+        raise UsageError(f"cannot read the audit log {path}: {exc.strerror}") from exc
 
 
 def parse_time(text: str) -> datetime.datetime:
@@ -174,24 +186,59 @@ def count(events, since: datetime.datetime | None, only: set[str], all_users: bo
     return counts, total, users
 
 
-def render_table(counts: Counter) -> list[str]:
-    """The table lines, most frequent first."""
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))
-    verb_width = max([len("VERB")] + [len(verb) for (verb, _resource, _write), _n in rows])
-    res_width = max([len("RESOURCE")] + [len(resource) for (_verb, resource, _write), _n in rows])
+def summary(log: str, offset: int = 0, end: int | None = None, since: str | None = None, only: Iterable[str] = (),
+            all_users: bool = False) -> dict:
+    """The counted requests of a part of the log (the --json form): log, requests_after_marker, users, counted,
+    writes, counts (rows of verb, resource, write, count; most frequent first)."""
+    if offset < 0:
+        raise UsageError("--offset must not be negative")
+    if end is not None and end < offset:
+        raise UsageError("--end must not be before --offset")
+    start = parse_time(since) if since else None
+    counts, total, users = count(read_events(log, offset, end), start, set(only), all_users)
+    return {
+        "log": log,
+        "requests_after_marker": total,
+        "users": sorted(users),
+        "counted": sum(counts.values()),
+        "writes": sum(number for (_verb, _resource, write), number in counts.items() if write),
+        "counts": [
+            {"verb": verb, "resource": resource, "write": write, "count": number}
+            for (verb, resource, write), number in sorted(counts.items(), key=lambda item: (-item[1], item[0][:2]))
+        ],
+    }
+
+
+def render_table(rows: list[dict]) -> list[str]:
+    """The table lines of summary()'s counts."""
+    verb_width = max([len("VERB")] + [len(row["verb"]) for row in rows])
+    res_width = max([len("RESOURCE")] + [len(row["resource"]) for row in rows])
     lines = [f"{'VERB':<{verb_width}}  {'RESOURCE':<{res_width}}  COUNT"]
-    for (verb, resource, _write), number in rows:
-        lines.append(f"{verb:<{verb_width}}  {resource:<{res_width}}  {number:>5}")
+    for row in rows:
+        lines.append(f"{row['verb']:<{verb_width}}  {row['resource']:<{res_width}}  {row['count']:>5}")
     return lines
+
+
+def text_lines(counted: dict) -> list[str]:
+    """summary() as the table the command prints without --json."""
+    return [
+        f"audit log: {counted['log']}",
+        f"requests after the marker: {counted['requests_after_marker']}; counted: {counted['counted']} by "
+        f"{', '.join(counted['users']) or 'nobody'}",
+        *render_table(counted["counts"]),
+        f"writes (create/update/patch/delete/deletecollection): {counted['writes']}",
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Command line interface."""
+    default = default_log()
     parser = argparse.ArgumentParser(
+        prog="python -m mhmlab audit",
         description="Count the lab API server's requests by verb and resource from its audit log.",
         epilog="Counted: users not named system:* and not kwok-admin (the kwokctl components), unless --user/--all-users.",
     )
-    parser.add_argument("log", nargs="?", default=DEFAULT_LOG, help=f"audit log (default {DEFAULT_LOG})")
+    parser.add_argument("log", nargs="?", default=default, help=f"audit log (default {default})")
     marker = parser.add_mutually_exclusive_group()
     marker.add_argument("--mark", action="store_true", help="print the log's size in bytes (an --offset for later) and exit")
     marker.add_argument("--offset", type=int, default=0, help="count only events written after this byte offset")
@@ -210,49 +257,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.mark:
-            try:
-                print(os.stat(args.log).st_size)
-            except OSError as exc:
-                raise UsageError(f"cannot read the audit log {args.log}: {exc.strerror}") from exc
+            print(log_size(args.log))
             return 0
-        if args.offset < 0:
-            raise UsageError("--offset must not be negative")
-        if args.end is not None and args.end < args.offset:
-            raise UsageError("--end must not be before --offset")
-        since = parse_time(args.since) if args.since else None
-        counts, total, users = count(read_events(args.log, args.offset, args.end), since, set(args.user), args.all_users)
+        counted = summary(args.log, args.offset, args.end, args.since, args.user, args.all_users)
     except UsageError as exc:
         print(f"audit_counts: error: {exc}", file=sys.stderr)
         return 2
 
-    writes = sum(number for (_verb, _resource, write), number in counts.items() if write)
     if args.json:
-        json.dump(
-            {
-                "log": args.log,
-                "requests_after_marker": total,
-                "users": sorted(users),
-                "counted": sum(counts.values()),
-                "writes": writes,
-                "counts": [
-                    {"verb": verb, "resource": resource, "write": write, "count": number}
-                    for (verb, resource, write), number in sorted(counts.items(), key=lambda item: (-item[1], item[0][:2]))
-                ],
-            },
-            sys.stdout,
-            indent=2,
-        )
+        json.dump(counted, sys.stdout, indent=2)
         print()
     else:
-        print(f"audit log: {args.log}")
-        print(f"requests after the marker: {total}; counted: {sum(counts.values())} by {', '.join(sorted(users)) or 'nobody'}")
-        print("\n".join(render_table(counts)))
-        print(f"writes (create/update/patch/delete/deletecollection): {writes}")
-    if args.assert_read_only and writes:
-        print(f"audit_counts: read-only assertion failed: {writes} write request(s)", file=sys.stderr)
+        print("\n".join(text_lines(counted)))
+    if args.assert_read_only and counted["writes"]:
+        print(f"audit_counts: read-only assertion failed: {counted['writes']} write request(s)", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, multihome.multus contributors
-"""service_proxy: the `kubernetes` ClusterIP of the lab cluster, as kube-proxy would serve it.
+"""The `kubernetes` ClusterIP of the lab cluster, as kube-proxy would serve it (``python -m mhmlab service-proxy``).
 
 No kube-proxy runs in the lab. The kubelets and Multus' CNI plugin (its
 kubeconfig names https://<ClusterIP>:443, written by Multus' entrypoint) reach
 the API server through this TCP proxy: it listens on the ClusterIP, which
 kubeletctl puts on the host end of the lab's management bridge, and forwards
 each connection to the API server on loopback. TLS passes through untouched.
+kubeletctl starts it (mhmlab.hostside):
 
-    python service_proxy.py --listen 198.18.96.1:443 --target 127.0.0.1:16443
+    python -m mhmlab service-proxy --listen CLUSTER_IP:443 --target 127.0.0.1:APISERVER_PORT
 """
 
 from __future__ import annotations
@@ -65,11 +66,11 @@ def address(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m mhmlab service-proxy', description=__doc__.split('\n', 1)[0])
     parser.add_argument('--listen', type=address, required=True, help='ClusterIP:port')
     parser.add_argument('--target', type=address, required=True, help='API server host:port on loopback')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(message)s')
     proxy = ServiceProxy(args.listen, args.target)
 
@@ -81,7 +82,3 @@ def main() -> int:
     proxy.serve_forever()
     proxy.server_close()
     return 0
-
-
-if __name__ == '__main__':
-    raise SystemExit(main())
