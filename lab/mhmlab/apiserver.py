@@ -7,6 +7,9 @@ killed API server stays down. This stops the lab's kube-apiserver (TERM, then
 KILL), keeps it down for SECONDS (default 0), and starts it again with the same
 command line, working directory and environment, its output appended to
 kwokctl's log and its pid in kwokctl's pid file, then waits for /readyz.
+kube-controller-manager and kube-scheduler exit when they cannot renew their
+leader lease for 10 s; as the kubelet does for a real control plane's static
+pods, the ones that exited are started again the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from mhmlab import procs, waits
 from mhmlab.clusterdown import PROG, log
 
 COMPONENT = 'kube-apiserver'
+LEASE_HOLDERS = ('kube-controller-manager', 'kube-scheduler')
+# Time for a lease holder that has lost its lease to exit, once the API server is back.
+SETTLE = 3
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,16 @@ def launch_of(pid: int, proc: Path = procs.PROC) -> Launch:
     return Launch(argv=argv, cwd=cwd, env=env)
 
 
+def start(cp, component: str, launch: Launch) -> int:
+    """Start a component as LAUNCH says, output to kwokctl's log, pid to kwokctl's pid file."""
+    with open(cp.cluster_dir / 'logs' / f'{component}.log', 'a', encoding='utf-8') as out:
+        child = subprocess.Popen(launch.argv, cwd=launch.cwd, env=launch.env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
+                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    (cp.cluster_dir / 'pids' / f'{component}.pid').write_text(f'{child.pid}\n', encoding='utf-8')
+    log(f'started {component} again (pid {child.pid})')
+    return child.pid
+
+
 def restart(cluster, down_seconds: float = 0) -> int:
     """Stop the lab's kube-apiserver, wait, start it again as it was started; 0 once /readyz answers."""
     cp = cluster.cp
@@ -55,6 +71,7 @@ def restart(cluster, down_seconds: float = 0) -> int:
         log(f'error: {COMPONENT} of cluster {cp.name} is not running')
         return 1
     launch = launch_of(pid)
+    holders = {name: launch_of(holder) for name in LEASE_HOLDERS if (holder := cp.component_pid(name))}
     log(f'stopping {COMPONENT} (pid {pid})')
     if procs.stop([pid], prog=PROG):
         log(f'error: {COMPONENT} (pid {pid}) does not stop')
@@ -62,13 +79,14 @@ def restart(cluster, down_seconds: float = 0) -> int:
     if down_seconds > 0:
         log(f'{COMPONENT} stays down for {down_seconds:g} s')
         time.sleep(down_seconds)
-    with open(cp.cluster_dir / 'logs' / f'{COMPONENT}.log', 'a', encoding='utf-8') as out:
-        child = subprocess.Popen(launch.argv, cwd=launch.cwd, env=launch.env, stdin=subprocess.DEVNULL,  # pylint: disable=consider-using-with
-                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    (cp.cluster_dir / 'pids' / f'{COMPONENT}.pid').write_text(f'{child.pid}\n', encoding='utf-8')
-    log(f'started {COMPONENT} again (pid {child.pid})')
+    start(cp, COMPONENT, launch)
     if not waits.within(f'{COMPONENT} /readyz', cluster.readyz, cp.wait_up, step=0.5, prog=PROG):
         log(f'error: {COMPONENT} not ready after {cp.wait_up} s; see {cp.cluster_dir}/logs/{COMPONENT}.log')
         return 1
     log(f'{COMPONENT} is ready')
+    time.sleep(SETTLE)
+    for name, holder in holders.items():
+        if not cp.component_pid(name):
+            log(f'{name} exited while {COMPONENT} was down (lost its leader lease)')
+            start(cp, name, holder)
     return 0
