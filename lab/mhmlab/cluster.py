@@ -18,7 +18,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from mhmlab import clusterdown, pki, templates, waits
+from mhmlab import apiserver, clusterdown, pki, templates, waits
 from mhmlab.clusterdown import PROG, log, port_in_use, relay
 from mhmlab.controlplane import BUILD, COMPONENTS, ControlPlane
 from mhmlab.plan import Plan
@@ -39,6 +39,9 @@ See lab/cluster/README.md.
   clusterctl status      what is up (exit 0 healthy, 1 broken, 3 down)
   clusterctl kubeconfig  print the admin kubeconfig path (exit 1 when the cluster is down)
   clusterctl env         print KEY=value lines for the lab's other tools (addresses, paths)
+  clusterctl restart-apiserver [SECONDS]
+                         stop kube-apiserver, keep it down SECONDS (0), start it
+                         again as kwokctl started it, wait for /readyz (fault drills)
 """
 
 
@@ -252,12 +255,13 @@ def run(args: list[str], plan: Plan) -> int:
         return 0
     cluster = Cluster(plan)
     handlers = {'up': cluster.up, 'down': cluster.down, 'status': cluster.status, 'kubeconfig': cluster.kubeconfig,
-                'env': cluster.env}
+                'env': cluster.env,
+                'restart-apiserver': lambda: apiserver.restart(cluster, float(args[1]) if len(args) > 1 else 0)}
     if command not in handlers:
         print(USAGE, end='', file=sys.stderr)
         return 2
     try:
         return handlers[command]()
-    except (ClusterError, CommandError, OSError) as exc:
+    except (ClusterError, CommandError, OSError, ValueError) as exc:
         log(f'error: {exc}')
         return 1

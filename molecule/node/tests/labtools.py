@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -52,3 +53,31 @@ def recap(output: str, host: str) -> dict[str, int]:
     match = re.search(rf"^{re.escape(host)}\s+:\s+(.*)$", output, re.MULTILINE)
     assert match, f"no recap line for {host}"
     return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))}
+
+
+def run_with_fault(argv: list[str], marker: str, occurrence: int, fault,
+                   limit: int = 900) -> tuple[subprocess.CompletedProcess, float | None]:
+    """Run a playbook with its output streamed; call FAULT() at its OCCURRENCE-th line containing MARKER.
+
+    Returns the finished run and the second at which the fault came (None when the marker never came).
+    """
+    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", PY_COLORS="0", PYTHONUNBUFFERED="1")
+    started = time.monotonic()
+    fault_at, seen, lines = None, 0, []
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as proc:
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                seen += marker in line
+                if fault_at is None and seen == occurrence:
+                    fault()
+                    fault_at = time.monotonic() - started
+                assert time.monotonic() - started < limit, f"{argv} still running after {limit} s"
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=60)
+    output = "".join(lines)
+    print(f"$ {' '.join(argv)}\n{output}")
+    return subprocess.CompletedProcess(argv, proc.returncode, output, ""), fault_at
