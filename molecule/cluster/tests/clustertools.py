@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
-from labtools import LABCTL, REPO, run
+from labtools import LABCTL, REPO, recap, run
 from mhmlab import auditcounts  # importable once labtools put lab/ on sys.path
 
 CACHE = Path(os.environ.get("MULTIHOME_CACHE", Path.home() / ".cache" / "multihome-multus"))
@@ -59,6 +59,20 @@ def marked_runs(prefix: str = "") -> list[tuple[int, int]]:
 def playbook(path: Path, *extra: str):
     """ansible-playbook with the lab-cluster inventory."""
     return run(["ansible-playbook", "-i", str(INVENTORY), str(path), *extra])
+
+
+def converge(path: Path) -> None:
+    """A run of the playbook that must succeed."""
+    done = playbook(path)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def rerun_changes_nothing(path: Path) -> None:
+    """A further run that succeeds and changes nothing on the controller and the nodes."""
+    again = playbook(path)
+    assert again.returncode == 0, again.stdout[-3000:]
+    for host in ("localhost", *NODES):
+        assert recap(again.stdout, host)["changed"] == 0, f"second run changed {host}"
 
 
 def cilium_variant(variant: str) -> None:
