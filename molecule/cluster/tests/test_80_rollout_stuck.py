@@ -97,7 +97,8 @@ def test_rollout_without_image_fails_in_time_and_reruns_converge():
             stuck_pods = [p for p in multus_pods(k8s) if p.spec.node_name == NODE and "ErrImageNeverPull" in waiting(p)]
             assert len(stuck_pods) == 1, [(p.metadata.name, p.spec.node_name, waiting(p)) for p in multus_pods(k8s)]
         pod = stuck_pods[0]
-        failed = flat(stuck.stdout)
+        # Under Molecule's verifier the failure goes to stderr (its ansible.cfg), run by hand to stdout.
+        failed = flat(stuck.stdout + stuck.stderr)
         message = failed[failed.index("still not ready"):]
         for needed in (NODE, pod.metadata.name, "ErrImageNeverPull", "multus_wait_timeout", f"now {TIMEOUT} s"):
             assert needed in message, f"{needed!r} missing from the failure: {message[:1500]}"
