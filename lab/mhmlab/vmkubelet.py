@@ -141,6 +141,7 @@ class VmKubelet:
     def __init__(self, plan: Plan, runner: Runner | None = None):
         self.plan, self.runner = plan, runner or Runner()
         self.cp = ControlPlane.from_plan(plan)
+        self.images = labimages.Images(plan, {})
 
     def kubectl(self, *args: str, stdin: str | None = None) -> str:
         return self.runner.output(self.cp.kubectl_argv(*args), timeout=60, stdin=stdin)
@@ -179,7 +180,7 @@ class VmKubelet:
 
     def unpack_image(self, vm: Vm, ref: str, rootfs: str) -> None:
         """The image's single layer from the lab's archive into rootfs (the node's image pull)."""
-        archive = labimages.Images(self.plan, {}).archive(ref)
+        archive = self.images.archive(ref)
         if not archive.is_file():
             raise KubeletError(f'no image archive for {ref} at {archive}: the lab makes only its own images')
         with tarfile.open(archive) as outer:
@@ -204,7 +205,7 @@ class VmKubelet:
             raise KubeletError(f'daemonset {namespace}/{name}: one image expected, found {sorted(images)}')
         image = images.pop()
         # Made or remade when an input is newer, as `kubelets up` does.
-        labimages.Maker(labimages.Images(self.plan, {}), self.runner).ensure()
+        labimages.Maker(self.images, self.runner).ensure()
         for vm in self.plan.vm.vms:
             spec, projected = pod_spec(daemonset, vm, (str(vm.api_address), self.plan.vm.api_port))
             for item in projected:
