@@ -24,10 +24,10 @@ PLUGINS = ('host-local', 'ipvlan', 'macvlan', 'tuning')
 SELECTED = ['ipvlan', 'macvlan', 'host-local']
 
 
-def make_archive(path: Path, names: tuple[str, ...]) -> str:
+def make_archive(path: Path, names: tuple[str, ...], origin: str = 'the test archive') -> str:
     with tarfile.open(path, 'w:gz') as tar:
         for name in names:
-            data = f'#!/bin/sh\n# {name} of the test archive\n'.encode()
+            data = f'#!/bin/sh\n# {name} of {origin}\n'.encode()
             info = tarfile.TarInfo(f'./{name}')
             info.size, info.mode = len(data), 0o755
             tar.addfile(info, io.BytesIO(data))
@@ -137,3 +137,36 @@ def test_a_plugin_missing_from_the_archive_stops_before_any_change(ansible_runne
     assert 'missing: the containernetworking plugins archive v1.9.1 (amd64) has no vrf; nothing was installed.' in text
     assert 'cni_plugins_binaries' in text
     assert not (world['root'] / 'missing' / 'bin').exists()
+
+
+def other_world(world, name: str, plugins: tuple[str, ...]) -> dict[str, Any]:
+    """A host of another cluster served from the same controller cache: same version, other archive bytes."""
+    archive = world['root'] / 'other' / 'cni-plugins-linux-amd64-v1.9.1.tgz'
+    archive.parent.mkdir(exist_ok=True)
+    sha = make_archive(archive, plugins, origin='another build')
+    return dict(world['host'](name), cni_plugins_local_archive=str(archive),
+                cni_plugins_checksums={'1.9.1': {'amd64': sha}}, cni_plugins_binaries=list(plugins))
+
+
+def test_another_archive_of_the_version_leaves_check_mode_true(ansible_runner, world):
+    ours = {'ours': world['host']('ours')}
+    theirs = {'theirs': other_world(world, 'theirs', ('host-local', 'ipvlan', 'macvlan', 'vrf'))}
+    for hosts in (ours, theirs):
+        result = run(ansible_runner, hosts)[0]
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    result, changed = run(ansible_runner, ours, '--check')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert changed['ours'] == 0, 'check mode announced changes a real run would not make:\n' + result.stdout
+
+
+def test_a_plugin_left_by_another_archive_of_the_version_is_not_taken(ansible_runner, world):
+    theirs = {'theirs': other_world(world, 'theirs', ('host-local', 'ipvlan', 'vrf'))}
+    result = run(ansible_runner, theirs)[0]
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    host = dict(world['host']('ours'), cni_plugins_binaries=['ipvlan', 'vrf'])
+    result = run(ansible_runner, {'ours': host})[0]
+    assert result.returncode != 0, 'vrf of another archive was installed:\n' + result.stdout
+    assert 'has no vrf; nothing was installed.' in ' '.join(result.stdout.split())
+    assert not (world['root'] / 'ours' / 'bin').exists()
