@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,7 @@ from mhmlab import cli, inventory
 from mhmlab import plan as lab_plan
 
 REPO = Path(__file__).resolve().parents[3]
+CACHE = '{{ lab_cache }}'
 
 
 def test_committed_inventories_are_generated(capsys):
@@ -25,7 +27,7 @@ def test_generated_content():
     hosts = yaml.safe_load(files['inventories/lab/hosts.yml'])
     group = hosts['all']['children']['multus_workers']
     assert group['hosts'] == {'node1': {'ansible_host': '198.18.0.11'}, 'node2': {'ansible_host': '198.18.0.12'}}
-    assert group['vars']['ansible_ssh_private_key_file'] == '~/.cache/multihome-multus/lab/id_ed25519'
+    assert group['vars']['ansible_ssh_private_key_file'] == CACHE + '/lab/id_ed25519'
     ini = configparser.ConfigParser(allow_no_value=True, delimiters=(' ',))
     ini.read_string(files['inventories/lab/new-worker.cfg'])
     assert dict(ini['multus_workers']) == {'new-worker': 'ansible_host=198.18.0.13'}
@@ -33,10 +35,11 @@ def test_generated_content():
     assert workers['cni_plugins_version'] == '1.1.1'
     assert workers['cni_plugins_mirror_url'] == 'http://127.0.0.1:18080'
     assert workers['cni_plugins_checksums']['1.1.1']['amd64'] == (
-        "{{ lookup('ansible.builtin.file', '~/.cache/multihome-multus/lab/mirror/cni-plugins-linux-amd64-v1.1.1.tgz.sha256')"
-        '.split() | first }}')
+        "{{ lookup('ansible.builtin.file', lab_cache ~ '/lab/mirror/cni-plugins-linux-amd64-v1.1.1.tgz.sha256').split() | first }}")
+    assert yaml.safe_load(files['inventories/lab/group_vars/all.yml']) == {
+        'lab_cache': "{{ lookup('ansible.builtin.env', 'MULTIHOME_CACHE', default='~/.cache/multihome-multus') }}"}
     controller = yaml.safe_load(files['inventories/lab-cluster/group_vars/multus_controller.yml'])
-    assert controller['multihome_multus_kubeconfig'] == '~/.cache/multihome-multus/cluster/kubeconfig'
+    assert controller['multihome_multus_kubeconfig'] == CACHE + '/cluster/kubeconfig'
     assert controller['multihome_multus_context'] == 'mhm-lab'
     assert controller['multus_image_registry'] == 'registry.mhm-lab.invalid'
     for rel, text in files.items():
@@ -47,6 +50,29 @@ def test_inventories_do_not_follow_the_environment(monkeypatch):
     monkeypatch.setenv('MULTIHOME_CACHE', '/elsewhere')
     monkeypatch.setenv('MHM_LAB_MAX_NODES', '50')
     assert cli.main(['inventory', 'write', '--check', '--root', str(REPO)]) == 0
+
+
+def resolved(inventory: str, host: str, variable: str, environ: dict[str, str]) -> str:
+    """The variable as Ansible templates it for the host (debug runs on the controller, nothing is reached)."""
+    env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json')
+    env.pop('MULTIHOME_CACHE', None)
+    env.update(environ)
+    done = subprocess.run(['ansible', host, '-i', str(REPO / 'inventories' / inventory), '-m', 'ansible.builtin.debug',
+                           '-a', f'var={variable}'], env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return yaml.safe_load(done.stdout)['plays'][0]['tasks'][0]['hosts'][host][variable]
+
+
+def test_ansible_finds_the_lab_in_the_cache_of_multihome_cache(tmp_path):
+    mirror = tmp_path / 'lab' / 'mirror'
+    mirror.mkdir(parents=True)
+    (mirror / 'cni-plugins-linux-amd64-v1.1.1.tgz.sha256').write_text('ab' * 32 + '  cni-plugins-linux-amd64-v1.1.1.tgz\n')
+    moved = {'MULTIHOME_CACHE': str(tmp_path)}
+    assert resolved('lab', 'node1', 'ansible_ssh_private_key_file', moved) == f'{tmp_path}/lab/id_ed25519'
+    assert resolved('lab', 'node1', 'cni_plugins_checksums', moved) == {'1.1.1': {'amd64': 'ab' * 32}}
+    assert resolved('lab-cluster', 'localhost', 'multihome_multus_kubeconfig', moved) == f'{tmp_path}/cluster/kubeconfig'
+    assert resolved('lab-vm', 'vm1', 'ansible_ssh_private_key_file', moved) == f'{tmp_path}/vms/id_ed25519'
+    assert resolved('lab', 'node1', 'ansible_ssh_private_key_file', {}) == '~/.cache/multihome-multus/lab/id_ed25519'
 
 
 def test_write_then_check(tmp_path, capsys):
