@@ -4,7 +4,8 @@
 
 node2 starts bare (no plugins, no record, no per-node config), site.yml runs
 with its output streamed, and when the play reaches the task named by the case
-the lab cuts node2's SSH: in node2's network namespace every packet to port 22
+(or, between two plugins, as soon as the first one is copied) the lab cuts
+node2's SSH: in node2's network namespace every packet to port 22
 is answered with a TCP reset, so the open connection dies and new ones are
 refused, as when a worker's sshd or network goes away. The run must fail naming
 node2 unreachable and leave nothing half-written on node2 (read through the
@@ -35,9 +36,11 @@ RECORD = "/var/lib/cni/multihome-multus/cni-plugins.yml"
 # The same rule switches SSH off (-I) and on again (-D).
 RULE = ["INPUT", "-p", "tcp", "--dport", "22", "-j", "REJECT", "--reject-with", "tcp-reset"]
 # Where to cut: at the n-th line with this task banner (the role's include of its
-# config tasks has the same name as the copy inside it).
+# config tasks has the same name as the copy inside it), or between two plugins:
+# once the first one is on the node, which the record must then name.
 CUTS = {
     "plugins": ("TASK [multihome.multus.cni_plugins : Install the plugins that differ]", 1),
+    "between-plugins": (f"changed: [{NODE}] => (item=ipvlan)", 1),
     "configs": ("TASK [multihome.multus.network_attachments : Write the per-node network configs]", 2),
 }
 
@@ -112,6 +115,8 @@ def test_ssh_cut_leaves_nothing_half_written(where):
         output = cut_run.stdout
         assert cut_at is not None, f"the play never reached {CUTS[where]!r}"
         left = assert_nothing_half_written(sums, enter)
+        if where == "between-plugins":
+            assert "ipvlan" in left["plugins"], f"the cut came before the first plugin was copied: {left}"
         print(f"drill ({where}): SSH cut at {cut_at:.1f} s, run ended at {took:.1f} s; on {NODE}: {left}")
         assert recap(output, NODE)["unreachable"] >= 1, "node2 not reported unreachable"
         assert f"fatal: [{NODE}]: UNREACHABLE!" in output
