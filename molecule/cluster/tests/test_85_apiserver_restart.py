@@ -5,10 +5,11 @@
 The Multus DaemonSet and its ServiceAccount and RBAC are deleted, so the
 multus role has them to apply; site.yml runs with its output streamed, and once
 the role has applied the ServiceAccount the lab restarts kube-apiserver (down for a few
-seconds, `clusterctl restart-apiserver`). The run either survives or fails
-naming the step and the API server. Then site.yml converges, a rerun changes
-nothing, and every Multus object is present and consistent. The API server is
-always back before the test ends.
+seconds, `clusterctl restart-apiserver`). The run either survives or stops at the
+step the API server failed, naming it and the API server; it never goes on past
+a failure. Then site.yml converges, a rerun changes nothing, and every Multus
+object is present and consistent. The API server is always back before the test
+ends.
 """
 
 from __future__ import annotations
@@ -84,13 +85,17 @@ def test_apiserver_restart_during_multus_apply():
         print(f"$ clusterctl restart-apiserver {DOWN_SECONDS}\n{restarted}")
         assert restart.returncode == 0, "the API server did not come back"
         print(f"drill: API server restarted at {fault_at:.1f} s, run ended at {took:.1f} s with rc {faulted.returncode}")
+        # No failure passed over: a run that went on past a failed apply would leave the rest
+        # half-applied, behind a later failure or none.
+        counts = recap(faulted.stdout, "localhost")
+        assert counts["ignored"] == 0, f"the run went on past a failed step: {counts}"
         if faulted.returncode:
             failed = failed_step(faulted.stdout)
             step = failed.splitlines()[0]
             print(f"drill: the run failed in {step}")
             assert step.startswith(CLUSTER_STEPS), f"the run failed elsewhere: {step}"
             assert host in failed and port in failed, f"the failure does not name the API server {host}:{port}: {failed[:3000]}"
-            assert recap(faulted.stdout, "localhost")["failed"] == 1
+            assert counts["failed"] == 1
 
         converge(SITE)
         converged = True
