@@ -350,18 +350,12 @@ class Plan:
     versions: Versions = Versions()
     prefix: str = PREFIX
     default_nodes: tuple[str, ...] = DEFAULT_NODES
-    cache_default: str = CACHE_DEFAULT
     vm: VmWorld = dataclasses.field(default_factory=build_vm_world)
 
     @property
     def paths(self) -> Paths:
         """The paths of this plan's cache."""
         return Paths(PurePosixPath(self.cache))
-
-    @property
-    def default_paths(self) -> Paths:
-        """The paths below the default cache, as ``~/...``: what the committed inventories name."""
-        return Paths(PurePosixPath(self.cache_default))
 
     def node(self, name: str) -> Node:
         index = node_index(name)
