@@ -65,10 +65,9 @@ def test_thin_to_thick_and_back(flavor, sandboxes):
     assert in_vm(VM1, "test -x /opt/cni/bin/multus-shim", check=False).returncode == 0
     for number in range(PODS):
         assert sandboxes.attach(f"mhm-thick-{number}", VM1)
-    events = dict(line.split() for line in in_vm(VM1, f"cat {DAEMON_CGROUP}/memory.events").stdout.splitlines())
-    peak = in_vm(VM1, f"cat {DAEMON_CGROUP}/memory.peak {DAEMON_CGROUP}/memory.max").stdout.split()
-    print(f"multus-daemon on {VM1.name} after {PODS} pods: cgroup memory.peak {peak[0]} bytes, memory.max {peak[1]}")
-    assert events["oom_kill"] == "0", f"the thick daemon was OOM-killed under memory.max {peak[1]}: {events}"
+    events, peak, limit = daemon_memory()
+    print(f"multus-daemon on {VM1.name} after {PODS} pods: cgroup memory.peak {peak} bytes, memory.max {limit}")
+    assert events["oom_kill"] == "0", f"the thick daemon was OOM-killed under memory.max {limit}: {events}"
     sandboxes.remove_all()
     switch("thin", flavor)
     assert multus_conf_type() == "multus"
